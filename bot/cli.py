@@ -1,0 +1,67 @@
+"""`icc-assistant`: the command line. Each feature registers its own subcommands.
+
+The parser only wires arguments to functions in `bot.commands.*`; those functions build their
+services through `bot.services` and print. Logging is configured here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+# Never let any library reach for the network for model weights: everything ships in packages.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+#: Modules under bot.commands that expose ``register(subparsers)``.
+COMMAND_MODULES = ("qa", "index", "visits", "serve", "admin")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every available feature's subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="icc-assistant",
+        description="ICC Policy Assistant: cited answers, the ICC Index self-check, study visits.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"bot.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, configure logging once, run the chosen command and return its exit code."""
+    from bot.config import SettingsError
+    from bot.core.errors import UserFacingError
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "chromadb", "sentence_transformers", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return int(args.func(args) or 0)
+    except (SettingsError, UserFacingError) as exc:
+        print(f"icc-assistant: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
