@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -24,12 +25,12 @@ class Settings(BaseSettings):
     icc_llm: str = Field(default="", description="Empty: extractive answers; else provider:model.")
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
-    icc_admin_ids: frozenset[int] = frozenset()
+    icc_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     icc_webhook_url: str = ""
     icc_webhook_listen: str = "127.0.0.1:8443"
     icc_webhook_secret: str = ""
     icc_question_rate: int = Field(default=20, ge=1, description="Questions per user per minute.")
-    icc_retention_days: int = Field(default=730, ge=1, description="Stale personal data is removed.")
+    icc_retention_days: int = Field(default=730, ge=1, description="Personal data kept (days).")
 
     @field_validator("icc_admin_ids", mode="before")
     @classmethod
