@@ -1,5 +1,7 @@
 # One task runner, used the same way by people, CI and the Dockerfile.
 PY ?= python3.11
+# Extra pip arguments for the torch install: the Dockerfile points it at the CPU wheel index.
+TORCH_PIP_ARGS ?=
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -11,7 +13,7 @@ $(BIN)/icc-assistant: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	# torch first, pinned, alone: pip then takes the CPU wheel on disk instead of a CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet $(TORCH_PIP_ARGS) torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -21,6 +23,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 test: lint
 	$(BIN)/pytest -q
