@@ -1,0 +1,158 @@
+"""The conversation core: one entry point every transport calls with what the user did.
+
+`Assistant.handle` is synchronous and thread-safe: transports run it in a worker thread, so
+embedding, scoring and charts never block their event loop. It never raises: typed domain
+errors become polite replies, anything else is logged and apologised for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.core import mentors_flow, payloads, qa_flow, selfcheck_flow, start_flow
+from bot.core.dialog import DialogState
+from bot.core.errors import InvalidInput, NotAllowed, StaleAction, UserFacingError
+from bot.core.inputs import MAX_TEXT_CHARS, TextProblem, check_text
+from bot.core.messages import Incoming, Reply
+from bot.core.texts import pick_language, t
+from bot.core.turn import DuplicateEvent, Turn
+from bot.storage import repo
+from bot.storage.db import session_scope
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[Turn, str], list[Reply]]
+ButtonHandler = Callable[[Turn, payloads.Payload], list[Reply]]
+
+#: Slash commands, by name (without the slash).
+COMMANDS: dict[str, Command] = {
+    "start": start_flow.start,
+    "help": start_flow.help_command,
+    "language": start_flow.language,
+    "privacy": start_flow.privacy,
+    "cancel": start_flow.cancel,
+    "selfcheck": selfcheck_flow.command,
+    "mentors": mentors_flow.command,
+}
+
+#: Button handlers, by payload kind (name and version).
+BUTTONS: dict[str, ButtonHandler] = {
+    start_flow.CITY: start_flow.city_button,
+    start_flow.LANGUAGE: start_flow.language_button,
+    qa_flow.QA: qa_flow.button,
+    selfcheck_flow.SCOPE: selfcheck_flow.scope_button,
+    selfcheck_flow.RESUME: selfcheck_flow.resume_button,
+    selfcheck_flow.STEP: selfcheck_flow.step_button,
+    selfcheck_flow.VISIT: selfcheck_flow.visit_button,
+    mentors_flow.MENTORS: mentors_flow.button,
+}
+
+
+class Assistant:
+    """Turns one `Incoming` into the replies to send, with all state in the database."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Apply what the user did and return the replies (empty for a redelivered event).
+
+        Every change is committed before this returns, so a transport that crashes after
+        sending nothing loses nothing: the redelivered update is applied then.
+        """
+        lang = pick_language(incoming.language_code)
+        try:
+            if incoming.event_id and self._already_processed(incoming.event_id):
+                log.info("event %s already processed, ignored", incoming.event_id)
+                return []
+            turn = self._turn(incoming)
+            lang = turn.lang
+            replies = self._dispatch(turn)
+            turn.mark_event_done()
+            return replies
+        except DuplicateEvent:
+            log.info("event %s applied concurrently elsewhere, ignored", incoming.event_id)
+            return []
+        except NotAllowed:
+            return [_polite(incoming, t(lang, "foreign_button"))]
+        except StaleAction:
+            return [_polite(incoming, t(lang, "stale_button"))]
+        except InvalidInput as exc:
+            log.info("invalid input from user %s: %s", incoming.user_id, exc)
+            key = "invalid_button" if incoming.callback is not None else "internal_error"
+            return [_polite(incoming, t(lang, key))]
+        except UserFacingError as exc:
+            return [_polite(incoming, str(exc))]
+        except Exception:
+            log.exception(
+                "failed to handle %s from user %s",
+                "callback" if incoming.callback is not None else "message",
+                incoming.user_id,
+            )
+            return [_polite(incoming, t(lang, "internal_error"))]
+
+    def _already_processed(self, event_id: str) -> bool:
+        with session_scope(self.services.engine) as session:
+            return repo.event_processed(session, event_id=event_id)
+
+    def _turn(self, incoming: Incoming) -> Turn:
+        with session_scope(self.services.engine, write=True) as session:
+            user = repo.touch_user(
+                session,
+                user_id=incoming.user_id,
+                chat_id=incoming.chat_id,
+                language=pick_language(incoming.language_code),
+                display_name=incoming.display_name,
+                username=incoming.username,
+            )
+        return Turn(self.services, incoming, user)
+
+    def _dispatch(self, turn: Turn) -> list[Reply]:
+        incoming = turn.incoming
+        if incoming.callback is not None:
+            payload = payloads.parse(incoming.callback)
+            handler = BUTTONS.get(payload.kind)
+            if handler is None:
+                raise InvalidInput(f"unknown payload kind {payload.kind}")
+            return handler(turn, payload)
+        if incoming.document is not None:
+            return [Reply(text=turn.t("file_not_supported"))]
+        text = incoming.text or ""
+        problem = check_text(text)
+        if problem is not None:
+            return [_text_problem(turn, problem, text)]
+        text = text.strip()
+        if text.startswith("/"):
+            return self._command(turn, text)
+        if turn.user.state == DialogState.AWAITING_CITY:
+            return start_flow.city_text(turn, text)
+        return qa_flow.ask(turn, text)
+
+    def _command(self, turn: Turn, text: str) -> list[Reply]:
+        head, _, args = text.partition(" ")
+        name = head[1:].split("@", 1)[0].lower()
+        command = COMMANDS.get(name)
+        if command is None:
+            return [Reply(text=turn.t("unknown_command", command=head[:40]))]
+        if turn.user.state != DialogState.IDLE and name not in ("start", "help", "language"):
+            # Any other command leaves a pending multi-step input.
+            with turn.write() as session:
+                repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE)
+            turn.user.state = DialogState.IDLE
+        return command(turn, args.strip())
+
+
+def _text_problem(turn: Turn, problem: TextProblem, text: str) -> Reply:
+    if problem is TextProblem.TOO_LONG:
+        return Reply(text=turn.t("bad_too_long", length=len(text), limit=MAX_TEXT_CHARS))
+    return Reply(text=turn.t(f"bad_{problem.value}"))
+
+
+def _polite(incoming: Incoming, text: str) -> Reply:
+    """A refusal: for a button press also a toast, so the user sees it where they tapped."""
+    return Reply(text=text, toast=text if incoming.callback is not None else None)

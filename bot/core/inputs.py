@@ -1,0 +1,45 @@
+"""Checks on what users type, before anything else reads it.
+
+Telegram caps messages at 4096 characters, but other transports (the playground, the CLI) do
+not, and a pasted PDF or a stray binary blob should get a kind word, not a trip through the
+embedding model.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+
+#: Longest text accepted as a question or an answer.
+MAX_TEXT_CHARS = 4000
+#: Share of unreadable characters above which a text is "binary-looking".
+_BINARY_SHARE = 0.10
+
+
+class TextProblem(StrEnum):
+    """Why a text was refused (each has a polite message key ``bad_<value>``)."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    CONTROL = "control"
+    BINARY = "binary"
+
+
+def check_text(text: str) -> TextProblem | None:
+    """What is wrong with ``text``, or None if it can be read as a message."""
+    stripped = text.strip()
+    if not stripped:
+        return TextProblem.EMPTY
+    if len(text) > MAX_TEXT_CHARS:
+        return TextProblem.TOO_LONG
+    unreadable = 0
+    for char in stripped:
+        category = unicodedata.category(char)
+        if char == "\ufffd" or category in ("Co", "Cs", "Cn"):
+            unreadable += 1
+        elif category == "Cc" and char not in "\n\r\t":
+            # NUL bytes and their kin mean binary data, other control codes are just odd.
+            return TextProblem.BINARY if char == "\x00" else TextProblem.CONTROL
+    if unreadable / len(stripped) > _BINARY_SHARE:
+        return TextProblem.BINARY
+    return None

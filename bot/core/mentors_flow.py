@@ -1,0 +1,106 @@
+"""/mentors [area]: member cities to learn from, each with its practice and source.
+
+Mentors come only from the city data (scoring.mentors), never invented, never the user's own
+city; the same lines appear under each weak area of a self-check result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core import payloads
+from bot.core.errors import InvalidInput
+from bot.core.html_format import join_lines, link, shorten
+from bot.core.messages import Button, Reply
+from bot.core.texts import Safe
+from bot.core.turn import Turn
+
+if TYPE_CHECKING:
+    from scoring.model import Area, IndexModel
+
+MENTORS = "mnt1"
+MENTORS_PER_AREA = 3
+#: Fuzzy match threshold (0-100) for an area typed after /mentors.
+AREA_MATCH_SCORE = 70
+REASON_CHARS = 240
+
+
+def command(turn: Turn, args: str) -> list[Reply]:
+    """With an area (id or name, English or French, typos welcome): its mentors; else a menu."""
+    model = turn.services.index_model
+    if args:
+        area = match_area(model, args)
+        if area is not None:
+            return [_mentors_reply(turn, area.id)]
+        return [_area_menu(turn, turn.t("mentors_unknown_area", text=args[:80]))]
+    return [_area_menu(turn, turn.t("mentors_choose_area"))]
+
+
+def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """An area picked from the menu."""
+    area_id = payload.field(0)
+    try:
+        turn.services.index_model.area(area_id)
+    except KeyError:
+        raise InvalidInput("unknown area") from None
+    return [_mentors_reply(turn, area_id)]
+
+
+def match_area(model: IndexModel, text: str) -> Area | None:
+    """The area whose id or name (in any language) best matches ``text``."""
+    from rapidfuzz import fuzz, process, utils
+
+    choices: dict[str, str] = {}
+    for area in model.areas:
+        names = [area.id, area.id.replace("_", " ")]
+        names += [area.name_in(lang) for lang in ("en", "fr")]
+        for name in names:
+            choices[name] = area.id
+    best = process.extractOne(
+        text, list(choices), scorer=fuzz.WRatio, processor=utils.default_process
+    )
+    if best is None or best[1] < AREA_MATCH_SCORE:
+        return None
+    return model.area(choices[best[0]])
+
+
+def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
+    """A heading and one line per mentor city (or the "none documented" line)."""
+    from scoring.mentors import find_mentors
+
+    mentors = find_mentors(
+        turn.services.cities,
+        area_id,
+        own_city=turn.user.city,
+        own_country=turn.user.country,
+        limit=MENTORS_PER_AREA,
+    )
+    if not mentors:
+        return [turn.t("sc_no_mentor")]
+    lines = [turn.t("sc_mentors_heading")]
+    for mentor in mentors:
+        lines.append(
+            turn.t(
+                "sc_mentor_line",
+                city=mentor.city,
+                country=mentor.country,
+                reason=shorten(mentor.reason, REASON_CHARS),
+                link=link(turn.t("sc_source"), mentor.source_url),
+            )
+        )
+    return lines
+
+
+def _mentors_reply(turn: Turn, area_id: str) -> Reply:
+    name = turn.services.index_model.area(area_id).name_in(turn.lang)
+    return Reply(
+        text=join_lines(turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id))
+    )
+
+
+def _area_menu(turn: Turn, prompt: Safe) -> Reply:
+    buttons = tuple(
+        (Button(area.name_in(turn.lang), payloads.make(MENTORS, area.id)),)
+        for area in turn.services.index_model.areas
+    )
+    return Reply(text=prompt, buttons=buttons)

@@ -1,0 +1,166 @@
+"""Free text as a question to the ICC documents: cited answer, sources, feedback.
+
+Questions are logged (text, language, answered, top source, the cited passages) for the
+secretariat's statistics and curation queue, and for the "Sources" button, which shows the
+passages the answer was built from without asking again. The per-user rate limit counts the
+logged questions, so it holds across replicas.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.core import payloads
+from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.html_format import join_lines, link, shorten
+from bot.core.messages import Button, Reply
+from bot.core.texts import Safe, escape
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import Question, utcnow
+
+if TYPE_CHECKING:
+    from retrieval.service import Answer, Source
+
+QA = "qa1"
+#: A question within this window is the context of a follow-up ("and for schools?").
+FOLLOW_UP_WINDOW = timedelta(minutes=15)
+RATE_WINDOW = timedelta(minutes=1)
+REASONS = ("wrong", "incomplete", "irrelevant", "unclear")
+#: Longest quoted passage shown by "Sources".
+QUOTE_CHARS = 700
+
+
+def ask(turn: Turn, text: str) -> list[Reply]:
+    """Answer ``text`` from the documents, unless the user is over the rate limit."""
+    now = utcnow()
+    limit = turn.services.settings.icc_question_rate
+    with turn.read() as session:
+        recent = repo.count_questions_since(session, user_id=turn.user_id, since=now - RATE_WINDOW)
+        previous = repo.last_question(session, user_id=turn.user_id, since=now - FOLLOW_UP_WINDOW)
+    if recent >= limit:
+        return [Reply(text=turn.t("rate_limited", limit=limit))]
+    answer = turn.services.qa.ask(text, previous=previous.text if previous else None)
+    with turn.write() as session:
+        question = repo.add_question(
+            session,
+            user_id=turn.user_id,
+            text=text,
+            language=answer.language,
+            answered=answer.answered,
+            top_source=_source_name(answer.sources[0]) if answer.sources else None,
+            sources=[_stored_source(s) for s in answer.sources] if answer.answered else [],
+        )
+    return [_render_answer(turn, answer, question.id or 0)]
+
+
+def _source_name(source: Source) -> str:
+    return f"{source.short_title or source.title} — {source.section}".strip(" —")
+
+
+def _stored_source(source: Source) -> dict[str, Any]:
+    return {
+        "title": source.title,
+        "section": source.section,
+        "page": source.page,
+        "url": source.url,
+        "text": source.text[:2000],
+    }
+
+
+def _where(turn: Turn, section: str | None, page: int | None) -> Safe:
+    parts = [escape(section)] if section else []
+    if page:
+        parts.append(turn.t("qa_page", page=page))
+    return Safe(" — " + ", ".join(parts)) if parts else Safe("")
+
+
+def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
+    if not answer.answered:
+        topics = [Safe("• " + escape(topic)) for topic in answer.closest_topics[:5]]
+        closest = join_lines(turn.t("qa_closest"), *topics) if topics else ""
+        return Reply(
+            text=join_lines(turn.t("qa_not_covered"), "", closest, "", turn.t("qa_rephrase"))
+        )
+    lines = [
+        turn.t(
+            "qa_source_line",
+            n=n,
+            link=link(source.title, source.url),
+            where=_where(turn, source.section, source.page),
+        )
+        for n, source in enumerate(answer.sources, start=1)
+    ]
+    buttons = (
+        (Button(turn.t("btn_sources"), payloads.make(QA, "s", question_id)),),
+        (
+            Button(turn.t("btn_helpful"), payloads.make(QA, "f", question_id, 1)),
+            Button(turn.t("btn_not_helpful"), payloads.make(QA, "f", question_id, 0)),
+        ),
+    )
+    text = join_lines(escape(answer.answer), "", turn.t("qa_heading_sources"), *lines)
+    return Reply(text=text, buttons=buttons)
+
+
+def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """ "Sources", helpful / not helpful, and the reason for "not helpful"."""
+    action = payload.field(0)
+    question = _own_question(turn, payload.int_field(1))
+    if action == "s":
+        return [_render_quotes(turn, question)]
+    if action == "f":
+        helpful = payload.field(2)
+        if helpful not in ("0", "1"):
+            raise InvalidInput("bad feedback value")
+        with turn.write() as session:
+            repo.save_feedback(
+                session, question_id=question.id or 0, user_id=turn.user_id, helpful=helpful == "1"
+            )
+        if helpful == "1":
+            return [Reply(text=turn.t("fb_thanks"), toast=turn.t("fb_thanks"))]
+        buttons = tuple(
+            (Button(turn.t(f"reason_{code}"), payloads.make(QA, "r", question.id, code)),)
+            for code in REASONS
+        )
+        return [Reply(text=turn.t("fb_ask_reason"), buttons=buttons)]
+    if action == "r":
+        reason = payload.field(2)
+        if reason not in REASONS:
+            raise InvalidInput("unknown reason")
+        with turn.write() as session:
+            repo.save_feedback(
+                session,
+                question_id=question.id or 0,
+                user_id=turn.user_id,
+                helpful=False,
+                reason=reason,
+            )
+        return [Reply(text=turn.t("fb_thanks"), toast=turn.t("fb_thanks"), edit=True)]
+    raise InvalidInput("unknown question action")
+
+
+def _own_question(turn: Turn, question_id: int) -> Question:
+    with turn.read() as session:
+        question = repo.get_question(session, question_id=question_id)
+    if question is None:
+        raise InvalidInput("no such question")
+    if question.user_id != turn.user_id:
+        raise NotAllowed("someone else's question")
+    return question
+
+
+def _render_quotes(turn: Turn, question: Question) -> Reply:
+    if not question.sources:
+        return Reply(text=turn.t("qa_no_sources"))
+    blocks = [turn.t("qa_quotes_heading")]
+    for n, source in enumerate(question.sources, start=1):
+        heading = turn.t(
+            "qa_source_line",
+            n=n,
+            link=link(source.get("title") or "", source.get("url")),
+            where=_where(turn, source.get("section"), source.get("page")),
+        )
+        quote = escape(shorten(source.get("text") or "", QUOTE_CHARS))
+        blocks.append(Safe(f"{heading}\n<blockquote>{quote}</blockquote>"))
+    return Reply(text=Safe("\n\n".join(blocks)))

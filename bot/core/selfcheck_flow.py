@@ -1,0 +1,419 @@
+"""The ICC Index self-check as a conversation: one indicator per message, answered with buttons.
+
+Every press is one short write transaction that re-reads the run, checks the button still
+matches it (owner, run, current position), stores the answer (an upsert on UNIQUE(run,
+indicator)) and moves the run on only if its version is unchanged. So a double tap, a stale
+message or two replicas racing on the same run can neither lose nor duplicate an answer: the
+loser re-reads and is told politely where the user now is. The last answer, the score and the
+"completed" status commit together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.core import payloads, selfcheck_results
+from bot.core.errors import InvalidInput, NotAllowed, StaleAction
+from bot.core.html_format import join_lines, shorten
+from bot.core.messages import Button, Reply
+from bot.core.texts import Safe, escape
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from scoring.model import IndexModel, Indicator
+    from scoring.score import Result
+
+SCOPE = "scs1"
+RESUME = "scr1"
+STEP = "sc1"
+VISIT = "visit1"
+#: Option labels longer than this are shortened on the button and listed in full in the text.
+BUTTON_LABEL_CHARS = 56
+
+
+class NotCurrent(StaleAction):
+    """The pressed button is not for the run's current step; carries the run as it is now."""
+
+    def __init__(self, run: SelfcheckRun) -> None:
+        super().__init__("not the current step")
+        self.run = run
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a press did, read back after the commit to build the replies."""
+
+    run: SelfcheckRun
+    action: str
+    result: Result | None = None
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def command(turn: Turn, args: str) -> list[Reply]:
+    """/selfcheck: offer to resume an open run, else choose quick, full or one area."""
+    offer = resume_offer(turn)
+    return offer or [scope_choice(turn)]
+
+
+def resume_offer(turn: Turn) -> list[Reply]:
+    """ "Resume or start over?" when the user has an open run (also shown by /start)."""
+    model = turn.services.index_model
+    with turn.read() as session:
+        run = repo.open_run(session, user_id=turn.user_id)
+    if run is None:
+        return []
+    if run.model_version != model.version:
+        _abandon(turn, run.id or 0)
+        return [Reply(text=turn.t("sc_model_changed"))]
+    total = len(_indicators(model, run.scope))
+    text = turn.t(
+        "sc_resume_offer",
+        scope=_scope_name(turn, run.scope),
+        question=min(run.position + 1, total),
+        questions=total,
+    )
+    buttons = (
+        (
+            Button(turn.t("btn_resume"), payloads.make(RESUME, "r", run.id)),
+            Button(turn.t("btn_start_over"), payloads.make(RESUME, "n", run.id)),
+        ),
+    )
+    return [Reply(text=text, buttons=buttons)]
+
+
+def scope_choice(turn: Turn, *, edit: bool = False) -> Reply:
+    """Quick, full or one area."""
+    disclaimer = turn.services.index_model.disclaimer_in(turn.lang)
+    buttons = (
+        (Button(turn.t("btn_quick"), payloads.make(SCOPE, "quick")),),
+        (Button(turn.t("btn_full"), payloads.make(SCOPE, "full")),),
+        (Button(turn.t("btn_one_area"), payloads.make(SCOPE, "area")),),
+    )
+    return Reply(text=turn.t("sc_choose_scope", disclaimer=disclaimer), buttons=buttons, edit=edit)
+
+
+def scope_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """A scope button: start a run, or list the areas to pick one."""
+    model = turn.services.index_model
+    choice = payload.field(0)
+    if choice in ("quick", "full"):
+        return _start(turn, choice)
+    if choice == "area":
+        buttons = tuple(
+            (Button(area.name_in(turn.lang), payloads.make(SCOPE, "a", area.id)),)
+            for area in model.areas
+        )
+        return [Reply(text=turn.t("sc_choose_area"), buttons=buttons, edit=True)]
+    if choice == "a":
+        area_id = payload.field(1)
+        try:
+            model.area(area_id)
+        except KeyError:
+            raise InvalidInput("unknown area") from None
+        return _start(turn, f"area:{area_id}")
+    raise InvalidInput("unknown scope")
+
+
+def resume_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """ "Resume" shows the current question again; "Start over" abandons the run."""
+    action, run_id = payload.field(0), payload.int_field(1)
+    if action not in ("r", "n"):
+        raise InvalidInput("unknown resume action")
+    model = turn.services.index_model
+
+    def change(session: Session) -> SelfcheckRun:
+        run = _own_run(session, turn, run_id)
+        if run.status not in (RunStatus.ACTIVE, RunStatus.PAUSED):
+            raise StaleAction("run is closed")
+        if action == "n" or run.model_version != model.version:
+            repo.update_run(session, run=run, status=RunStatus.ABANDONED)
+        elif run.status == RunStatus.PAUSED:
+            repo.update_run(session, run=run, status=RunStatus.ACTIVE)
+        return run
+
+    run = turn.write_retrying(change)
+    if run.status == RunStatus.ABANDONED:
+        if action == "r":
+            return [Reply(text=turn.t("sc_model_changed"), edit=True), scope_choice(turn)]
+        return [scope_choice(turn, edit=True)]
+    return [question_reply(turn, run)]
+
+
+def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """An answer, Don't know, Skip, Back, Pause, a multi-select toggle or Done."""
+    run_id, position, action = payload.int_field(0), payload.int_field(1), payload.field(2)
+    arg = payload.int_field(3) if action in ("o", "t") else None
+    if action not in ("o", "t", "d", "k", "s", "b", "p"):
+        raise InvalidInput("unknown step action")
+    try:
+        outcome = turn.write_retrying(
+            lambda session: _apply_step(session, turn, run_id, position, action, arg)
+        )
+    except NotCurrent as stale:
+        return _stale_replies(turn, stale.run)
+    run = outcome.run
+    if outcome.result is not None:
+        return selfcheck_results.render(turn, run, outcome.result)
+    if run.status == RunStatus.PAUSED:
+        total = len(_indicators(turn.services.index_model, run.scope))
+        text = turn.t("sc_paused", question=min(run.position + 1, total), questions=total)
+        button = Button(turn.t("btn_resume"), payloads.make(RESUME, "r", run.id))
+        return [Reply(text=text, buttons=((button,),), edit=True)]
+    toast = turn.t("sc_saved") if action in ("o", "d", "k", "s") else None
+    return [question_reply(turn, run, edit=True, toast=toast)]
+
+
+def visit_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """ "Request a study visit" from the results; requests open with the study-visit feature."""
+    run_id = payload.int_field(0)
+    with turn.read() as session:
+        _own_run(session, turn, run_id)
+    return [Reply(text=turn.t("visit_later"), toast=turn.t("visit_later"))]
+
+
+def pause_quietly(turn: Turn, run_id: int) -> None:
+    """Pause an active run (used by /cancel); a run that moved meanwhile is left as it is."""
+
+    def change(session: Session) -> None:
+        run = _own_run(session, turn, run_id)
+        if run.status == RunStatus.ACTIVE:
+            repo.update_run(session, run=run, status=RunStatus.PAUSED)
+
+    turn.write_retrying(change)
+
+
+# --- the step itself -------------------------------------------------------------------------
+
+
+def _apply_step(
+    session: Session,
+    turn: Turn,
+    run_id: int,
+    position: int,
+    action: str,
+    arg: int | None,
+) -> StepOutcome:
+    model = turn.services.index_model
+    run = _own_run(session, turn, run_id)
+    if run.status != RunStatus.ACTIVE or run.position != position:
+        raise NotCurrent(run)
+    if run.model_version != model.version:
+        raise NotCurrent(run)
+    indicators = _indicators(model, run.scope)
+    if position >= len(indicators):
+        raise NotCurrent(run)
+    indicator = indicators[position]
+    if action == "b":
+        repo.update_run(session, run=run, position=max(0, position - 1))
+        return StepOutcome(run, action)
+    if action == "p":
+        repo.update_run(session, run=run, status=RunStatus.PAUSED)
+        return StepOutcome(run, action)
+    if action in ("o", "t"):
+        assert arg is not None
+        if arg >= len(indicator.options) or (action == "t") != indicator.multi:
+            raise InvalidInput("option does not fit the question")
+        option_id = indicator.options[arg].id
+    if action == "t":
+        current = repo.answers_for(session, run_id=run_id).get(indicator.id)
+        chosen = set(current.options) if current and current.kind == AnswerKind.OPTION else set()
+        chosen ^= {option_id}
+        ordered = [o.id for o in indicator.options if o.id in chosen]
+        repo.save_answer(
+            session,
+            run_id=run_id,
+            indicator_id=indicator.id,
+            kind=AnswerKind.OPTION,
+            options=ordered,
+        )
+        repo.update_run(session, run=run)
+        return StepOutcome(run, action)
+    if action == "o":
+        repo.save_answer(
+            session,
+            run_id=run_id,
+            indicator_id=indicator.id,
+            kind=AnswerKind.OPTION,
+            options=[option_id],
+        )
+    elif action == "d":
+        if not indicator.multi:
+            raise InvalidInput("Done on a single-choice question")
+        current = repo.answers_for(session, run_id=run_id).get(indicator.id)
+        selected = current.options if current and current.kind == AnswerKind.OPTION else []
+        repo.save_answer(
+            session,
+            run_id=run_id,
+            indicator_id=indicator.id,
+            kind=AnswerKind.OPTION,
+            options=selected,
+        )
+    else:
+        kind = AnswerKind.DONT_KNOW if action == "k" else AnswerKind.SKIPPED
+        repo.save_answer(session, run_id=run_id, indicator_id=indicator.id, kind=kind)
+    if position + 1 < len(indicators):
+        repo.update_run(session, run=run, position=position + 1)
+        return StepOutcome(run, action)
+    result = selfcheck_results.finish(session, turn, run)
+    return StepOutcome(run, action, result)
+
+
+def _own_run(session: Session, turn: Turn, run_id: int) -> SelfcheckRun:
+    run = repo.get_run(session, run_id=run_id)
+    if run is None:
+        raise InvalidInput("no such run")
+    if run.user_id != turn.user_id:
+        raise NotAllowed("someone else's run")
+    return run
+
+
+def _abandon(turn: Turn, run_id: int) -> None:
+    def change(session: Session) -> None:
+        run = _own_run(session, turn, run_id)
+        if run.status in (RunStatus.ACTIVE, RunStatus.PAUSED):
+            repo.update_run(session, run=run, status=RunStatus.ABANDONED)
+
+    turn.write_retrying(change)
+
+
+def _start(turn: Turn, scope: str) -> list[Reply]:
+    model = turn.services.index_model
+    try:
+        with turn.write() as session:
+            run = repo.create_run(
+                session,
+                user_id=turn.user_id,
+                city=turn.user.city,
+                scope=scope,
+                model_version=model.version,
+            )
+    except repo.Conflict:
+        return [Reply(text=turn.t("sc_already_open")), *resume_offer(turn)]
+    return [question_reply(turn, run, edit=True)]
+
+
+def _stale_replies(turn: Turn, run: SelfcheckRun) -> list[Reply]:
+    notice = Reply(text=turn.t("stale_button"), toast=turn.t("stale_button"))
+    if run.status == RunStatus.ACTIVE and run.model_version == turn.services.index_model.version:
+        return [notice, question_reply(turn, run)]
+    if run.status == RunStatus.PAUSED:
+        return [notice, *resume_offer(turn)]
+    return [notice]
+
+
+# --- rendering a question --------------------------------------------------------------------
+
+
+def _indicators(model: IndexModel, scope: str) -> list[Indicator]:
+    from scoring.score import indicators_for
+
+    return indicators_for(model, scope)
+
+
+def _scope_name(turn: Turn, scope: str) -> Safe:
+    if scope.startswith("area:"):
+        area_id = scope.removeprefix("area:")
+        try:
+            name = turn.services.index_model.area(area_id).name_in(turn.lang)
+        except KeyError:
+            name = area_id
+        return turn.t("scope_area", area=name)
+    return turn.t(f"scope_{scope}")
+
+
+def question_reply(
+    turn: Turn, run: SelfcheckRun, *, edit: bool = False, toast: str | None = None
+) -> Reply:
+    """The run's current question with its buttons and the progress line."""
+    model = turn.services.index_model
+    indicators = _indicators(model, run.scope)
+    position = min(run.position, len(indicators) - 1)
+    indicator = indicators[position]
+    area_ids = list(dict.fromkeys(i.area_id for i in indicators))
+    with turn.read() as session:
+        current = repo.answers_for(session, run_id=run.id or 0).get(indicator.id)
+    progress = turn.t(
+        "sc_progress",
+        area=area_ids.index(indicator.area_id) + 1,
+        areas=len(area_ids),
+        question=position + 1,
+        questions=len(indicators),
+    )
+    labels = [option.label_in(turn.lang) for option in indicator.options]
+    long_labels = any(len(label) > BUTTON_LABEL_CHARS for label in labels)
+    listing = (
+        [Safe(f"{n}. {escape(label)}") for n, label in enumerate(labels, start=1)]
+        if long_labels
+        else []
+    )
+    text = join_lines(
+        Safe(f"<i>{progress}</i>"),
+        Safe(f"<b>{escape(model.area(indicator.area_id).name_in(turn.lang))}</b>"),
+        "",
+        escape(indicator.question_in(turn.lang)),
+        *listing,
+        turn.t("sc_multi_hint") if indicator.multi else "",
+        _current_answer_line(turn, indicator, current),
+    )
+    return Reply(
+        text=text,
+        buttons=_question_buttons(turn, run, position, indicator, labels, current),
+        edit=edit,
+        toast=toast,
+    )
+
+
+def _current_answer_line(turn: Turn, indicator: Indicator, current: Answer | None) -> str:
+    if current is None or (indicator.multi and current.kind == AnswerKind.OPTION):
+        return ""
+    if current.kind == AnswerKind.DONT_KNOW:
+        answer = turn.t("sc_answer_dont_know")
+    elif current.kind == AnswerKind.SKIPPED:
+        answer = turn.t("sc_answer_skipped")
+    else:
+        chosen = [o.label_in(turn.lang) for o in indicator.options if o.id in current.options]
+        answer = escape(", ".join(chosen))
+    return turn.t("sc_current_answer", answer=answer)
+
+
+def _question_buttons(
+    turn: Turn,
+    run: SelfcheckRun,
+    position: int,
+    indicator: Indicator,
+    labels: list[str],
+    current: Answer | None,
+) -> tuple[tuple[Button, ...], ...]:
+    def step(action: str, *arg: int) -> str:
+        return payloads.make(STEP, run.id, position, action, *arg)
+
+    chosen = set(current.options) if current and current.kind == AnswerKind.OPTION else set()
+    rows: list[tuple[Button, ...]] = []
+    for index, (option, label) in enumerate(zip(indicator.options, labels, strict=True)):
+        short = shorten(label, BUTTON_LABEL_CHARS)
+        if indicator.multi:
+            mark = "☑ " if option.id in chosen else "☐ "
+            rows.append((Button(mark + short, step("t", index)),))
+        else:
+            mark = "✓ " if option.id in chosen else ""
+            rows.append((Button(mark + short, step("o", index)),))
+    if indicator.multi:
+        rows.append((Button(turn.t("btn_done"), step("d")),))
+    rows.append(
+        (
+            Button(turn.t("btn_dont_know"), step("k")),
+            Button(turn.t("btn_skip"), step("s")),
+        )
+    )
+    nav = [Button(turn.t("btn_pause"), step("p"))]
+    if position > 0:
+        nav.insert(0, Button(turn.t("btn_back"), step("b")))
+    rows.append(tuple(nav))
+    return tuple(rows)

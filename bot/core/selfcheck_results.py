@@ -1,0 +1,266 @@
+"""The end of a self-check: score it, keep the result, and show what it means.
+
+The score is computed and stored in the same transaction as the last answer, so a completed
+run always has its result. The replies then bring the chart, the estimated scores against the
+network, each weak area with mentor cities and the two most relevant guide passages, the
+change since the user's previous self-check, and the study-visit buttons.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.core import mentors_flow, payloads
+from bot.core.html_format import join_lines, link, shorten
+from bot.core.messages import Attachment, Button, Reply
+from bot.core.texts import Safe, escape
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from scoring.model import IndexModel
+    from scoring.score import AreaResult, Result
+
+#: Guide passages shown per weak area, and how much of each.
+GUIDES_PER_AREA = 2
+QUOTE_CHARS = 220
+#: Replies are packed up to this size (Telegram's limit is 4096; entities need headroom).
+MAX_REPLY_CHARS = 3500
+#: At most this many study-visit buttons (the weakest areas first).
+VISIT_BUTTONS = 3
+
+
+def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
+    """Score the run's answers, store the result and close the run (inside the caller's
+    transaction, together with the last answer)."""
+    from scoring.score import score
+
+    model = turn.services.index_model
+    answers = scoring_answers(model, repo.answers_for(session, run_id=run.id or 0))
+    result = score(model, answers, scope=run.scope, network=network_averages(turn), lang=turn.lang)
+    repo.save_result(
+        session,
+        run_id=run.id or 0,
+        overall=result.overall,
+        lens=result.lens,
+        areas=[_stored_area(area) for area in result.areas],
+    )
+    repo.update_run(session, run=run, status=RunStatus.COMPLETED)
+    return result
+
+
+def scoring_answers(model: IndexModel, rows: dict[str, Answer]) -> dict[str, Any]:
+    """Stored answers in the scoring engine's shape (skipped ones left out)."""
+    from scoring.score import DONT_KNOW
+
+    answers: dict[str, Any] = {}
+    for indicator_id, row in rows.items():
+        if row.kind == AnswerKind.DONT_KNOW:
+            answers[indicator_id] = DONT_KNOW
+        elif row.kind == AnswerKind.OPTION:
+            if model.indicator(indicator_id).multi:
+                answers[indicator_id] = frozenset(row.options)
+            elif row.options:
+                answers[indicator_id] = row.options[0]
+    return answers
+
+
+def network_averages(turn: Turn) -> dict[str, float]:
+    """Per-area network averages from the city data (only the areas it has)."""
+    return {area: value[0] for area, value in turn.services.cities.network_averages().items()}
+
+
+def _stored_area(area: AreaResult) -> dict[str, Any]:
+    return {
+        "id": area.id,
+        "name": area.name,
+        "score": area.score,
+        "network_average": area.network_average,
+        "weak": area.weak,
+        "strong": area.strong,
+        "coverage": area.coverage,
+    }
+
+
+# --- replies ---------------------------------------------------------------------------------
+
+
+def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
+    """Chart and scores, then the weak areas with mentors and guide passages."""
+    from scoring.charts import render_chart
+
+    model = turn.services.index_model
+    chart = render_chart(result, city=turn.user.city, lang=turn.lang)
+    summary = join_lines(
+        turn.t("sc_results_heading"),
+        "",
+        *_score_lines(turn, model, result),
+        "",
+        _comparison(turn, run, result),
+        "",
+        turn.t("sc_rule", rule=result.rule),
+        turn.t("sc_estimate", disclaimer=result.disclaimer),
+    )
+    first = Reply(
+        text=summary,
+        attachment=Attachment(
+            filename="icc-selfcheck.png",
+            content=chart,
+            kind="photo",
+            caption=turn.t("sc_chart_caption"),
+        ),
+    )
+    weak = sorted(
+        (a for a in result.areas if a.weak and a.score is not None), key=lambda a: a.score or 0
+    )
+    if not weak:
+        return [first, Reply(text=turn.t("sc_no_weak"))]
+    blocks = [_weak_area_block(turn, model, area) for area in weak]
+    visit_buttons = tuple(
+        (
+            Button(
+                shorten(turn.t("btn_visit", area=_area_name(model, area.id, turn.lang)), 60),
+                payloads.make("visit1", run.id, area.id),
+            ),
+        )
+        for area in weak[:VISIT_BUTTONS]
+    )
+    replies = [first, *(Reply(text=text) for text in _pack(blocks))]
+    last = replies[-1]
+    replies[-1] = Reply(text=last.text, buttons=visit_buttons)
+    return replies
+
+
+def _area_name(model: IndexModel, area_id: str, lang: str) -> str:
+    try:
+        return model.area(area_id).name_in(lang)
+    except KeyError:
+        return area_id
+
+
+def _score_lines(turn: Turn, model: IndexModel, result: Result) -> list[Safe]:
+    lines: list[Safe] = []
+    if result.overall is not None:
+        lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
+    if result.lens is not None:
+        lines.append(turn.t("sc_lens", score=f"{result.lens:.0f}"))
+    for area in result.areas:
+        if area.total == 0:
+            continue  # not part of this check
+        if area.weak:
+            marker = turn.t("sc_weak_marker")
+        elif area.strong:
+            marker = turn.t("sc_strong_marker")
+        else:
+            marker = turn.t("sc_plain_marker")
+        network = (
+            turn.t("sc_network", value=f"{area.network_average:.0f}")
+            if area.network_average is not None
+            else ""
+        )
+        coverage = (
+            turn.t("sc_coverage", percent=f"{area.coverage * 100:.0f}") if area.coverage < 1 else ""
+        )
+        lines.append(
+            turn.t(
+                "sc_area_line",
+                marker=marker,
+                area=_area_name(model, area.id, turn.lang),
+                score=f"{area.score:.0f}" if area.score is not None else turn.t("sc_not_scored"),
+                network=network,
+                coverage=coverage,
+            )
+        )
+    return lines
+
+
+def _weak_area_block(turn: Turn, model: IndexModel, area: AreaResult) -> Safe:
+    lines: list[str] = [
+        turn.t(
+            "sc_weak_heading",
+            area=_area_name(model, area.id, turn.lang),
+            score=f"{area.score or 0:.0f}",
+        ),
+        escape(area.reason),
+    ]
+    lines.extend(mentors_flow.mentor_lines(turn, area.id))
+    passages = _guide_lines(turn, model, area.id)
+    if passages:
+        lines.extend([turn.t("sc_guides_heading"), *passages])
+    return join_lines(*lines)
+
+
+def _guide_lines(turn: Turn, model: IndexModel, area_id: str) -> list[Safe]:
+    """The two passages of the ICC guides closest to the area (the guides are in English)."""
+    area = model.area(area_id)
+    query = f"{area.name_in('en')}: {area.description_in('en')}"
+    lines = []
+    for source in turn.services.qa.search(query, k=GUIDES_PER_AREA):
+        where = Safe(" — " + escape(source.section)) if source.section else Safe("")
+        if source.page:
+            where = Safe(f"{where}, {turn.t('qa_page', page=source.page)}")
+        lines.append(
+            turn.t(
+                "sc_guide_line",
+                link=link(source.short_title or source.title, source.url),
+                where=where,
+                quote=shorten(source.text, QUOTE_CHARS),
+            )
+        )
+    return lines
+
+
+def _comparison(turn: Turn, run: SelfcheckRun, result: Result) -> Safe:
+    """ "+12 in Education since March" against the previous completed self-check."""
+    with turn.read() as session:
+        previous = repo.previous_result(session, user_id=turn.user_id, before_run_id=run.id or 0)
+    if previous is None:
+        return Safe("")
+    previous_run, previous_result = previous
+    when = previous_run.finished_at or previous_run.started_at
+    month = _month(turn, when, reference=run.finished_at)
+    before = {a["id"]: a.get("score") for a in previous_result.areas}
+    model = turn.services.index_model
+    deltas = []
+    for area in result.areas:
+        old = before.get(area.id)
+        if area.score is None or old is None:
+            continue
+        delta = round(area.score - old)
+        if delta:
+            deltas.append((abs(delta), delta, _area_name(model, area.id, turn.lang)))
+    heading = turn.t("sc_since_heading", date=f"{when:%Y-%m-%d}")
+    if not deltas:
+        return join_lines(heading, turn.t("sc_no_change", month=month))
+    lines = [
+        turn.t("sc_delta_line", delta=f"{delta:+d}", area=name, month=month)
+        for _, delta, name in sorted(deltas, reverse=True)
+    ]
+    return join_lines(heading, *lines)
+
+
+def _month(turn: Turn, when: datetime, *, reference: datetime | None) -> str:
+    name = turn.t("months").split(",")[when.month - 1]
+    if reference is not None and reference.year != when.year:
+        return f"{name} {when.year}"
+    return name
+
+
+def _pack(blocks: list[Safe]) -> list[Safe]:
+    """Group blocks into messages under the size limit, never splitting a block."""
+    messages: list[Safe] = []
+    current: list[Safe] = []
+    size = 0
+    for block in blocks:
+        if current and size + len(block) + 2 > MAX_REPLY_CHARS:
+            messages.append(Safe("\n\n".join(current)))
+            current, size = [], 0
+        current.append(block)
+        size += len(block) + 2
+    if current:
+        messages.append(Safe("\n\n".join(current)))
+    return messages

@@ -1,0 +1,138 @@
+"""/start, the city the user works for, /help, /language, /privacy and /cancel."""
+
+from __future__ import annotations
+
+from bot.core import payloads, selfcheck_flow
+from bot.core.dialog import DialogState
+from bot.core.errors import InvalidInput
+from bot.core.html_format import join_lines
+from bot.core.messages import Button, Reply
+from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, pick_language
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import RunStatus
+
+CITY = "city1"
+LANGUAGE = "lang1"
+
+
+def start(turn: Turn, args: str) -> list[Reply]:
+    """Welcome, then ask for the city (or say what the bot can do) and offer any open run."""
+    name = turn.incoming.display_name or turn.incoming.username or ""
+    welcome = turn.t("welcome", name=name) if name else turn.t("welcome_anon")
+    replies: list[Reply] = []
+    if turn.user.city is None:
+        with turn.write() as session:
+            repo.update_user(session, user_id=turn.user_id, state=DialogState.AWAITING_CITY)
+        replies.append(
+            Reply(
+                text=join_lines(welcome, "", turn.t("ask_city")),
+                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
+            )
+        )
+    else:
+        city = turn.t("city_saved", city=turn.user.city, country=turn.user.country or "")
+        replies.append(
+            Reply(
+                text=join_lines(welcome, city, "", turn.t("capabilities")),
+                buttons=((Button(turn.t("btn_change_city"), payloads.make(CITY, "change")),),),
+            )
+        )
+    replies.extend(selfcheck_flow.resume_offer(turn))
+    return replies
+
+
+def city_text(turn: Turn, text: str) -> list[Reply]:
+    """The user typed a city name: match it against the member cities."""
+    city = turn.services.cities.match_city(text)
+    if city is None:
+        return [
+            Reply(
+                text=turn.t("city_not_found", text=text[:100]),
+                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
+            )
+        ]
+    with turn.write() as session:
+        repo.update_user(
+            session,
+            user_id=turn.user_id,
+            city=city.name,
+            country=city.country,
+            state=DialogState.IDLE,
+        )
+    saved = turn.t("city_saved", city=city.name, country=city.country)
+    return [Reply(text=join_lines(saved, "", turn.t("capabilities")))]
+
+
+def city_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """ "Other" (no member city) or "Change city"."""
+    choice = payload.field(0)
+    if choice == "other":
+        with turn.write() as session:
+            repo.update_user(
+                session, user_id=turn.user_id, city=None, country=None, state=DialogState.IDLE
+            )
+        text = join_lines(turn.t("city_other_saved"), "", turn.t("capabilities"))
+        return [Reply(text=text, edit=True)]
+    if choice == "change":
+        with turn.write() as session:
+            repo.update_user(session, user_id=turn.user_id, state=DialogState.AWAITING_CITY)
+        return [
+            Reply(
+                text=turn.t("ask_city"),
+                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
+            )
+        ]
+    raise InvalidInput("unknown city choice")
+
+
+def help_command(turn: Turn, args: str) -> list[Reply]:
+    """/help."""
+    return [Reply(text=turn.t("help"))]
+
+
+def privacy(turn: Turn, args: str) -> list[Reply]:
+    """/privacy: what is stored and why."""
+    return [Reply(text=turn.t("privacy"))]
+
+
+def language(turn: Turn, args: str) -> list[Reply]:
+    """/language [en|fr]: set it directly, or offer the choice."""
+    wanted = args.strip().lower()
+    if wanted in LANGUAGES:
+        return _set_language(turn, wanted, edit=False)
+    buttons = tuple(
+        (Button(LANGUAGE_NAMES[code], payloads.make(LANGUAGE, code)),) for code in LANGUAGES
+    )
+    return [Reply(text=turn.t("language_choose"), buttons=buttons)]
+
+
+def language_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """A language button."""
+    code = payload.field(0)
+    if code not in LANGUAGES:
+        raise InvalidInput("unknown language")
+    return _set_language(turn, code, edit=True)
+
+
+def _set_language(turn: Turn, code: str, *, edit: bool) -> list[Reply]:
+    with turn.write() as session:
+        repo.update_user(session, user_id=turn.user_id, language=pick_language(code))
+    turn.user.language = code
+    return [Reply(text=turn.t("language_set"), edit=edit)]
+
+
+def cancel(turn: Turn, args: str) -> list[Reply]:
+    """/cancel: leave the current step; an active self-check is paused, never lost."""
+    with turn.read() as session:
+        run = repo.open_run(session, user_id=turn.user_id)
+    busy = turn.user.state != DialogState.IDLE or (
+        run is not None and run.status == RunStatus.ACTIVE
+    )
+    if not busy:
+        return [Reply(text=turn.t("cancel_nothing"))]
+    with turn.write() as session:
+        repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE, state_data={})
+    if run is not None and run.status == RunStatus.ACTIVE:
+        selfcheck_flow.pause_quietly(turn, run.id or 0)
+    return [Reply(text=turn.t("cancel_done"))]

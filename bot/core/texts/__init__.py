@@ -1,0 +1,47 @@
+"""User-facing words, in English and French, looked up by key.
+
+Templates are the safe HTML subset of `bot.core.messages`; every value filled into them is
+HTML-escaped unless it is wrapped in `Safe` (a fragment the core built and escaped itself), so
+text from users or data can never break the markup.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from bot.core.texts import en, fr
+
+#: Supported languages, the first is the fallback.
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
+CATALOGS: dict[str, dict[str, str]] = {"en": en.TEXTS, "fr": fr.TEXTS}
+
+
+class Safe(str):
+    """A string that is already valid, escaped HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> Safe:
+    """Escape any value for the HTML subset (a `Safe` value passes through unchanged)."""
+    if isinstance(value, Safe):
+        return value
+    return Safe(html.escape(str(value), quote=True))
+
+
+def pick_language(code: str | None) -> str:
+    """The supported language closest to a transport's language code ("fr-CA" -> "fr")."""
+    if code:
+        base = code.strip().lower().replace("_", "-").split("-")[0]
+        if base in CATALOGS:
+            return base
+    return LANGUAGES[0]
+
+
+def t(lang: str, key: str, **values: Any) -> Safe:
+    """The text ``key`` in ``lang`` with ``values`` escaped and filled in."""
+    catalog = CATALOGS.get(lang, CATALOGS[LANGUAGES[0]])
+    template = catalog.get(key) or CATALOGS[LANGUAGES[0]][key]
+    return Safe(template.format(**{k: escape(v) for k, v in values.items()}))

@@ -1,0 +1,166 @@
+"""English texts. Keys must match `fr.py` exactly (a test checks)."""
+
+TEXTS: dict[str, str] = {
+    # start, help, language, privacy
+    "welcome": (
+        "Welcome, {name}! I am the <b>ICC Policy Assistant</b> for the Council of Europe's "
+        "Intercultural Cities network."
+    ),
+    "welcome_anon": (
+        "Welcome! I am the <b>ICC Policy Assistant</b> for the Council of Europe's "
+        "Intercultural Cities network."
+    ),
+    "ask_city": (
+        "Which city do you work for? Type its name (for example <i>Barcelona</i>), "
+        "or press <b>Other</b>."
+    ),
+    "city_saved": "Noted: you work for <b>{city}</b> ({country}).",
+    "city_other_saved": "Noted: a city outside the ICC member list.",
+    "city_not_found": (
+        "I could not find “{text}” among the ICC member cities. Type the name again, "
+        "or press <b>Other</b>."
+    ),
+    "capabilities": (
+        "What I can do:\n"
+        "• Answer questions from the ICC documents, with sources: just type your question.\n"
+        "• /selfcheck: check your city against the ICC Index, see weak areas and mentor cities.\n"
+        "• /mentors: cities to learn from, area by area.\n"
+        "• /language, /help, /privacy, /cancel."
+    ),
+    "help": (
+        "<b>How to use me</b>\n"
+        "• Type a question, e.g. <i>How can a city involve migrants in decision making?</i> "
+        "I answer from the ICC documents with numbered sources.\n"
+        "• /selfcheck: a quick (5 minutes), full or one-area check against the ICC Index. "
+        "Use the buttons; you can go back, skip, answer “Don't know” or pause and resume later.\n"
+        "• /mentors [area]: mentor cities for an area.\n"
+        "• /language: English or French.\n"
+        "• /cancel: leave what you are doing.\n"
+        "• /privacy: what I store and why."
+    ),
+    "btn_other_city": "Other",
+    "btn_change_city": "Change city",
+    "language_choose": "Choose your language:",
+    "language_set": "From now on I will write in English.",
+    "privacy": (
+        "<b>Privacy</b>\n"
+        "I store your Telegram id, name and language, the city you work for, your self-check "
+        "answers and results (to resume and compare them), and the questions you ask with your "
+        "feedback (so the ICC secretariat can improve the documents). Nothing is sold or shared "
+        "outside the Council of Europe's ICC secretariat."
+    ),
+    # input checks and errors
+    "bad_empty": "Your message is empty. Type a question, or see /help.",
+    "bad_too_long": (
+        "Your message is too long ({length} characters). Please keep it under {limit} characters."
+    ),
+    "bad_control": "Your message contains invisible control characters. Please type it again.",
+    "bad_binary": "That looks like garbled or binary data, not text. Please type your question.",
+    "file_not_supported": "I cannot use files here. Type your question instead, or see /help.",
+    "unknown_command": "I do not know the command {command}. See /help.",
+    "stale_button": "That button no longer applies. Here is where you are now.",
+    "invalid_button": "Sorry, I cannot use that button.",
+    "foreign_button": "That button belongs to someone else's conversation.",
+    "internal_error": "Sorry, something went wrong on my side. Please try again in a moment.",
+    "cancel_done": "Done: you left the current step. Your self-check answers are kept.",
+    "cancel_nothing": "There is nothing to cancel. Type a question or see /help.",
+    # questions and answers
+    "rate_limited": (
+        "You have asked {limit} questions in the last minute. Please wait a moment before "
+        "asking again."
+    ),
+    "qa_heading_sources": "<b>Sources</b>",
+    "qa_source_line": "[{n}] {link}{where}",
+    "qa_page": "p. {page}",
+    "qa_not_covered": (
+        "I could not find this in the ICC documents I have, so I would rather not guess."
+    ),
+    "qa_closest": "Closest topics in the documents:",
+    "qa_rephrase": "You can rephrase your question, or ask about one of these topics.",
+    "btn_sources": "Sources",
+    "btn_helpful": "👍 Helpful",
+    "btn_not_helpful": "👎 Not helpful",
+    "qa_quotes_heading": "<b>The passages behind this answer</b>",
+    "qa_no_sources": "This answer has no quoted passages.",
+    "fb_thanks": "Thank you for the feedback!",
+    "fb_ask_reason": "What was wrong with the answer?",
+    "reason_wrong": "Wrong",
+    "reason_incomplete": "Incomplete",
+    "reason_irrelevant": "Not relevant",
+    "reason_unclear": "Unclear",
+    # self-check
+    "sc_choose_scope": (
+        "<b>ICC Index self-check</b>\n"
+        "Choose how much to check. Your answers are saved as you go; you can pause at any time.\n"
+        "<i>{disclaimer}</i>"
+    ),
+    "btn_quick": "Quick check (~5 min)",
+    "btn_full": "Full check",
+    "btn_one_area": "One area",
+    "sc_choose_area": "Which area do you want to check?",
+    "sc_progress": "Area {area}/{areas}, question {question}/{questions}",
+    "sc_multi_hint": "Select all that apply, then press <b>Done</b>.",
+    "sc_current_answer": "Your answer so far: {answer}",
+    "btn_dont_know": "Don't know",
+    "btn_skip": "Skip",
+    "btn_back": "« Back",
+    "btn_pause": "Pause",
+    "btn_done": "Done",
+    "btn_resume": "Resume",
+    "btn_start_over": "Start over",
+    "sc_saved": "Saved",
+    "sc_paused": (
+        "Paused at question {question}/{questions}. Your answers are saved: "
+        "send /selfcheck or press Resume to continue."
+    ),
+    "sc_resume_offer": (
+        "You have an unfinished self-check ({scope}), at question {question}/{questions}. "
+        "Resume it, or start over?"
+    ),
+    "sc_model_changed": (
+        "The ICC Index model was updated since you started this self-check, so it cannot be "
+        "resumed. Please start a new one."
+    ),
+    "sc_already_open": "You already have an unfinished self-check.",
+    "scope_quick": "quick check",
+    "scope_full": "full check",
+    "scope_area": "area: {area}",
+    "sc_answer_dont_know": "Don't know",
+    "sc_answer_skipped": "Skipped",
+    "sc_results_heading": "<b>Your ICC Index self-check: estimated scores</b>",
+    "sc_overall": "Overall: <b>{score}</b>/100",
+    "sc_lens": "Intercultural lens: <b>{score}</b>/100",
+    "sc_area_line": "{marker} {area}: <b>{score}</b>{network}{coverage}",
+    "sc_network": " (network {value})",
+    "sc_coverage": " — {percent}% of the area covered",
+    "sc_not_scored": "not scored",
+    "sc_weak_marker": "⚠️",
+    "sc_strong_marker": "★",
+    "sc_plain_marker": "•",
+    "sc_rule": "<i>{rule}</i>",
+    "sc_estimate": "<i>{disclaimer}</i>",
+    "sc_chart_caption": "Estimated ICC Index areas (self-check, not an official result)",
+    "sc_no_weak": "No weak area in this check. Well done!",
+    "sc_weak_heading": "<b>Weak area: {area}</b> ({score}/100)",
+    "sc_mentors_heading": "Mentor cities to learn from:",
+    "sc_mentor_line": "• <b>{city}</b> ({country}): {reason} {link}",
+    "sc_no_mentor": "No mentor city is documented for this area yet.",
+    "sc_guides_heading": "From the ICC guides:",
+    "sc_guide_line": "• {link}{where}: “{quote}”",
+    "sc_source": "source",
+    "sc_since_heading": "<b>Since your previous self-check</b> ({date}):",
+    "sc_delta_line": "{delta} in {area} since {month}",
+    "sc_no_change": "No area changed since {month}.",
+    "btn_visit": "Request a study visit: {area}",
+    "visit_later": (
+        "Study-visit requests are not open in the assistant yet. The ICC secretariat can arrange "
+        "one meanwhile; your results are saved."
+    ),
+    # mentors
+    "mentors_choose_area": "Mentor cities for which area?",
+    "mentors_heading": "<b>Mentor cities for {area}</b>",
+    "mentors_unknown_area": "I do not know the area “{text}”. Choose one:",
+    "months": (
+        "January,February,March,April,May,June,July,August,September,October,November,December"
+    ),
+}

@@ -1,0 +1,184 @@
+"""Textes français. Les clés doivent correspondre exactement à `en.py` (un test le vérifie)."""
+
+TEXTS: dict[str, str] = {
+    # start, help, language, privacy
+    "welcome": (
+        "Bienvenue, {name} ! Je suis l'<b>Assistant politique ICC</b> du réseau des Cités "
+        "interculturelles du Conseil de l'Europe."
+    ),
+    "welcome_anon": (
+        "Bienvenue ! Je suis l'<b>Assistant politique ICC</b> du réseau des Cités "
+        "interculturelles du Conseil de l'Europe."
+    ),
+    "ask_city": (
+        "Pour quelle ville travaillez-vous ? Tapez son nom (par exemple <i>Barcelone</i>), "
+        "ou appuyez sur <b>Autre</b>."
+    ),
+    "city_saved": "C'est noté : vous travaillez pour <b>{city}</b> ({country}).",
+    "city_other_saved": "C'est noté : une ville hors de la liste des membres ICC.",
+    "city_not_found": (
+        "Je ne trouve pas « {text} » parmi les villes membres ICC. Tapez le nom à nouveau, "
+        "ou appuyez sur <b>Autre</b>."
+    ),
+    "capabilities": (
+        "Ce que je sais faire :\n"
+        "• Répondre aux questions à partir des documents ICC, avec les sources : tapez "
+        "simplement votre question.\n"
+        "• /selfcheck : évaluer votre ville selon l'Index ICC, voir les domaines faibles et les "
+        "villes mentors.\n"
+        "• /mentors : des villes dont s'inspirer, domaine par domaine.\n"
+        "• /language, /help, /privacy, /cancel."
+    ),
+    "help": (
+        "<b>Mode d'emploi</b>\n"
+        "• Posez une question, p. ex. <i>Comment associer les migrants aux décisions ?</i> "
+        "Je réponds à partir des documents ICC avec des sources numérotées.\n"
+        "• /selfcheck : une évaluation rapide (5 minutes), complète ou d'un seul domaine selon "
+        "l'Index ICC. Utilisez les boutons ; vous pouvez revenir en arrière, passer, répondre "
+        "« Je ne sais pas » ou faire une pause et reprendre plus tard.\n"
+        "• /mentors [domaine] : les villes mentors d'un domaine.\n"
+        "• /language : anglais ou français.\n"
+        "• /cancel : quitter l'étape en cours.\n"
+        "• /privacy : ce que je conserve et pourquoi."
+    ),
+    "btn_other_city": "Autre",
+    "btn_change_city": "Changer de ville",
+    "language_choose": "Choisissez votre langue :",
+    "language_set": "Désormais, je vous écris en français.",
+    "privacy": (
+        "<b>Confidentialité</b>\n"
+        "Je conserve votre identifiant Telegram, votre nom et votre langue, la ville pour "
+        "laquelle vous travaillez, vos réponses et résultats d'auto-évaluation (pour reprendre "
+        "et comparer), ainsi que vos questions et vos avis (pour que le secrétariat ICC "
+        "améliore les documents). Rien n'est vendu ni partagé hors du secrétariat ICC du "
+        "Conseil de l'Europe."
+    ),
+    # input checks and errors
+    "bad_empty": "Votre message est vide. Posez une question, ou voyez /help.",
+    "bad_too_long": (
+        "Votre message est trop long ({length} caractères). Merci de rester sous {limit} "
+        "caractères."
+    ),
+    "bad_control": (
+        "Votre message contient des caractères de contrôle invisibles. Merci de le retaper."
+    ),
+    "bad_binary": (
+        "Cela ressemble à des données illisibles ou binaires, pas à du texte. "
+        "Merci de taper votre question."
+    ),
+    "file_not_supported": (
+        "Je ne peux pas utiliser de fichiers ici. Tapez plutôt votre question, ou voyez /help."
+    ),
+    "unknown_command": "Je ne connais pas la commande {command}. Voyez /help.",
+    "stale_button": "Ce bouton n'est plus valable. Voici où vous en êtes.",
+    "invalid_button": "Désolé, je ne peux pas utiliser ce bouton.",
+    "foreign_button": "Ce bouton appartient à la conversation de quelqu'un d'autre.",
+    "internal_error": (
+        "Désolé, un problème est survenu de mon côté. Merci de réessayer dans un instant."
+    ),
+    "cancel_done": "C'est fait : vous avez quitté l'étape en cours. Vos réponses sont conservées.",
+    "cancel_nothing": "Il n'y a rien à annuler. Posez une question ou voyez /help.",
+    # questions and answers
+    "rate_limited": (
+        "Vous avez posé {limit} questions dans la dernière minute. Merci de patienter un peu "
+        "avant de continuer."
+    ),
+    "qa_heading_sources": "<b>Sources</b>",
+    "qa_source_line": "[{n}] {link}{where}",
+    "qa_page": "p. {page}",
+    "qa_not_covered": (
+        "Je n'ai pas trouvé cela dans les documents ICC dont je dispose, et je préfère ne pas "
+        "deviner."
+    ),
+    "qa_closest": "Sujets les plus proches dans les documents :",
+    "qa_rephrase": "Vous pouvez reformuler, ou poser une question sur l'un de ces sujets.",
+    "btn_sources": "Sources",
+    "btn_helpful": "👍 Utile",
+    "btn_not_helpful": "👎 Pas utile",
+    "qa_quotes_heading": "<b>Les passages à l'appui de cette réponse</b>",
+    "qa_no_sources": "Cette réponse ne cite aucun passage.",
+    "fb_thanks": "Merci pour votre avis !",
+    "fb_ask_reason": "Qu'est-ce qui n'allait pas dans la réponse ?",
+    "reason_wrong": "Erronée",
+    "reason_incomplete": "Incomplète",
+    "reason_irrelevant": "Hors sujet",
+    "reason_unclear": "Peu claire",
+    # self-check
+    "sc_choose_scope": (
+        "<b>Auto-évaluation selon l'Index ICC</b>\n"
+        "Choisissez l'étendue. Vos réponses sont enregistrées au fur et à mesure ; vous pouvez "
+        "faire une pause à tout moment.\n"
+        "<i>{disclaimer}</i>"
+    ),
+    "btn_quick": "Rapide (~5 min)",
+    "btn_full": "Complète",
+    "btn_one_area": "Un domaine",
+    "sc_choose_area": "Quel domaine voulez-vous évaluer ?",
+    "sc_progress": "Domaine {area}/{areas}, question {question}/{questions}",
+    "sc_multi_hint": "Sélectionnez tout ce qui s'applique, puis appuyez sur <b>Terminé</b>.",
+    "sc_current_answer": "Votre réponse actuelle : {answer}",
+    "btn_dont_know": "Je ne sais pas",
+    "btn_skip": "Passer",
+    "btn_back": "« Retour",
+    "btn_pause": "Pause",
+    "btn_done": "Terminé",
+    "btn_resume": "Reprendre",
+    "btn_start_over": "Recommencer",
+    "sc_saved": "Enregistré",
+    "sc_paused": (
+        "En pause à la question {question}/{questions}. Vos réponses sont enregistrées : "
+        "envoyez /selfcheck ou appuyez sur Reprendre pour continuer."
+    ),
+    "sc_resume_offer": (
+        "Vous avez une auto-évaluation inachevée ({scope}), à la question "
+        "{question}/{questions}. La reprendre, ou recommencer ?"
+    ),
+    "sc_model_changed": (
+        "Le modèle de l'Index ICC a été mis à jour depuis le début de cette auto-évaluation : "
+        "elle ne peut pas être reprise. Merci d'en commencer une nouvelle."
+    ),
+    "sc_already_open": "Vous avez déjà une auto-évaluation inachevée.",
+    "scope_quick": "évaluation rapide",
+    "scope_full": "évaluation complète",
+    "scope_area": "domaine : {area}",
+    "sc_answer_dont_know": "Je ne sais pas",
+    "sc_answer_skipped": "Question passée",
+    "sc_results_heading": "<b>Votre auto-évaluation selon l'Index ICC : scores estimés</b>",
+    "sc_overall": "Global : <b>{score}</b>/100",
+    "sc_lens": "Prisme interculturel : <b>{score}</b>/100",
+    "sc_area_line": "{marker} {area} : <b>{score}</b>{network}{coverage}",
+    "sc_network": " (réseau {value})",
+    "sc_coverage": " — {percent} % du domaine couvert",
+    "sc_not_scored": "non noté",
+    "sc_weak_marker": "⚠️",
+    "sc_strong_marker": "★",
+    "sc_plain_marker": "•",
+    "sc_rule": "<i>{rule}</i>",
+    "sc_estimate": "<i>{disclaimer}</i>",
+    "sc_chart_caption": (
+        "Domaines de l'Index ICC estimés (auto-évaluation, pas un résultat officiel)"
+    ),
+    "sc_no_weak": "Aucun domaine faible dans cette évaluation. Bravo !",
+    "sc_weak_heading": "<b>Domaine faible : {area}</b> ({score}/100)",
+    "sc_mentors_heading": "Villes mentors dont s'inspirer :",
+    "sc_mentor_line": "• <b>{city}</b> ({country}) : {reason} {link}",
+    "sc_no_mentor": "Aucune ville mentor n'est encore documentée pour ce domaine.",
+    "sc_guides_heading": "Dans les guides ICC :",
+    "sc_guide_line": "• {link}{where} : « {quote} »",
+    "sc_source": "source",
+    "sc_since_heading": "<b>Depuis votre auto-évaluation précédente</b> ({date}) :",
+    "sc_delta_line": "{delta} en {area} depuis {month}",
+    "sc_no_change": "Aucun domaine n'a changé depuis {month}.",
+    "btn_visit": "Demander une visite d'étude : {area}",
+    "visit_later": (
+        "Les demandes de visite d'étude ne sont pas encore ouvertes dans l'assistant. Le "
+        "secrétariat ICC peut en organiser une d'ici là ; vos résultats sont enregistrés."
+    ),
+    # mentors
+    "mentors_choose_area": "Villes mentors pour quel domaine ?",
+    "mentors_heading": "<b>Villes mentors pour {area}</b>",
+    "mentors_unknown_area": "Je ne connais pas le domaine « {text} ». Choisissez-en un :",
+    "months": (
+        "janvier,février,mars,avril,mai,juin,juillet,août,septembre,octobre,novembre,décembre"
+    ),
+}
