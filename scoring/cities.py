@@ -1,0 +1,397 @@
+"""Member cities, their published Index scores and good practices: the facts mentors rest on.
+
+Loaded from the cleaned CSV files under corpus/cities/ (see its README for provenance). Every
+figure keeps the source URL it was read from, because the assistant never shows a fact without
+one. Official per-area scores imported by the secretariat sit beside the researched data and take
+precedence over it; they are validated strictly because they come from outside.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CITY_DIR = Path(__file__).resolve().parent.parent / "corpus" / "cities"
+
+#: How close (0-100, rapidfuzz ratio on normalised names) a typed name must be to match a city.
+FUZZY_CUTOFF = 85
+#: The largest official-scores CSV accepted (a full network is a few hundred KB).
+MAX_OFFICIAL_CSV_BYTES = 2_000_000
+OFFICIAL_COLUMNS = ("city", "country", "year", "area", "score", "source_url")
+OFFICIAL_OPTIONAL_COLUMNS = ("network_average",)
+#: Phrases around a city's name that people type but the data does not use.
+_NAME_NOISE = re.compile(r"^(the )?(city|municipality|town|ville|commune|municipalite) (of|de|d) ")
+
+
+@dataclass(frozen=True)
+class City:
+    """A member city (or, with kind "network", a national network of cities)."""
+
+    name: str
+    country: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    population: int | None = None
+    population_note: str = ""
+    population_source_url: str = ""
+    member_since: str = ""
+    membership_source_url: str = ""
+
+    @property
+    def is_city(self) -> bool:
+        """False for national networks, which are never proposed as mentor cities."""
+        return self.kind == "city"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The canonical name followed by every known alias."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Practice:
+    """A documented good practice of a city in one Index area, in one sentence, with its source."""
+
+    city: str
+    country: str
+    area: str
+    text: str
+    source_url: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class CityScore:
+    """One published Index report of a city: overall and area scores where the source gave them."""
+
+    city: str
+    country: str
+    year: int | None
+    sample_size: int | None
+    overall: float | None
+    areas: dict[str, float]
+    source_url: str
+
+
+@dataclass(frozen=True)
+class AreaRelative:
+    """A qualitative position of a city's area against the sample ("above_average", ...)."""
+
+    city: str
+    country: str
+    year: int | None
+    area: str
+    relation: str
+    source_url: str
+
+    @property
+    def favourable(self) -> bool:
+        """True when the source describes the area as a strength."""
+        return self.relation in FAVOURABLE_RELATIONS
+
+
+FAVOURABLE_RELATIONS = frozenset(
+    {"above_average", "stand_out_vs_95_cities", "maximum_score", "highlighted_strength"}
+)
+
+
+@dataclass(frozen=True)
+class AreaAverage:
+    """A sample (network or peer-group) average for one area, as a source stated it."""
+
+    city: str
+    country: str
+    year: int | None
+    area: str
+    city_score: float
+    sample_average: float
+    basis: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class OfficialAreaScore:
+    """One row of an official per-area score import from the secretariat."""
+
+    city: str
+    country: str
+    year: int
+    area: str
+    score: float
+    network_average: float | None
+    source_url: str
+
+
+class NetworkAverage(NamedTuple):
+    """A network average for an area: the value, what it averages over, and where it was read."""
+
+    value: float
+    basis: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class CityData:
+    """All city facts, with lookups that honour aliases and official imports."""
+
+    cities: list[City]
+    practices: list[Practice]
+    scores: list[CityScore]
+    relative: list[AreaRelative]
+    averages: list[AreaAverage]
+    official: list[OfficialAreaScore] = field(default_factory=list)
+
+    def city(self, name: str) -> City | None:
+        """The city whose canonical name or alias is `name` (accents and case ignored)."""
+        return self._by_key.get(normalise_name(name))
+
+    def match_city(self, text: str) -> City | None:
+        """The city a person most likely meant by `text` (aliases, accents, small typos)."""
+        key = normalise_name(text)
+        if not key:
+            return None
+        exact = self._by_key.get(key)
+        if exact is not None:
+            return exact
+        best = process.extractOne(key, self._by_key.keys(), scorer=fuzz.ratio)
+        if best is None or best[1] < FUZZY_CUTOFF:
+            return None
+        return self._by_key[best[0]]
+
+    def network_averages(self) -> dict[str, NetworkAverage]:
+        """Area id -> network average, only where a source or an official import states one.
+
+        Official imports win (the latest year per area); otherwise a published sample average.
+        """
+        found: dict[str, tuple[int, NetworkAverage]] = {}
+        for row in self.averages:
+            basis = f"{row.basis} ({row.city} report, {row.year})"
+            found[row.area] = (-1, NetworkAverage(row.sample_average, basis, row.source_url))
+        for off in self.official:
+            if off.network_average is None:
+                continue
+            if off.area not in found or off.year >= found[off.area][0]:
+                basis = f"official ICC Index network average ({off.year})"
+                found[off.area] = (
+                    off.year,
+                    NetworkAverage(off.network_average, basis, off.source_url),
+                )
+        return {area: average for area, (_, average) in found.items()}
+
+    def practices_in(self, area_id: str) -> list[Practice]:
+        """Good practices tagged with this area, in data order."""
+        return [practice for practice in self.practices if practice.area == area_id]
+
+    def with_official_scores(self, rows: Iterable[OfficialAreaScore]) -> CityData:
+        """A copy with these official per-area scores added (same city, year and area replaced).
+
+        City names are mapped to the canonical spelling when they match a known name or alias;
+        a city the data does not know yet is added with the country from the import.
+        """
+        cities = list(self.cities)
+        official = {(o.city, o.year, o.area): o for o in self.official}
+        known = {normalise_name(n): c for c in cities for n in c.names}
+        for row in rows:
+            city = known.get(normalise_name(row.city))
+            if city is None:
+                city = City(name=row.city, country=row.country, kind="city")
+                cities.append(city)
+                known[normalise_name(row.city)] = city
+            row = replace(row, city=city.name)
+            official[(row.city, row.year, row.area)] = row
+        return replace(self, cities=cities, official=list(official.values()))
+
+    @property
+    def _by_key(self) -> dict[str, City]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {}
+            for city in self.cities:
+                for name in city.names:
+                    for key in {normalise_name(name), normalise_name(re.sub(r"\(.*?\)", "", name))}:
+                        index.setdefault(key, city)
+            object.__setattr__(self, "_index", index)
+        return index
+
+
+def load_city_data(dir: Path | None = None) -> CityData:
+    """Load the cleaned city data (the bundled corpus/cities/ when `dir` is None)."""
+    folder = dir or DEFAULT_CITY_DIR
+    cities = [
+        City(
+            name=r["name"],
+            country=r["country"],
+            kind=r["kind"],
+            aliases=tuple(a for a in r["aliases"].split(";") if a),
+            population=_int(r["population"], "population"),
+            population_note=r["population_note"],
+            population_source_url=r["population_source_url"],
+            member_since=r["member_since"],
+            membership_source_url=r["membership_source_url"],
+        )
+        for r in _rows(folder / "cities.csv")
+    ]
+    practices = [
+        Practice(r["city"], r["country"], r["area"], r["practice"], r["source_url"], r["origin"])
+        for r in _rows(folder / "practices.csv")
+    ]
+    fixed = {"city", "country", "year", "sample_size", "overall", "source_url"}
+    scores = [
+        CityScore(
+            city=r["city"],
+            country=r["country"],
+            year=_int(r["year"], "year"),
+            sample_size=_int(r["sample_size"], "sample_size"),
+            overall=_float(r["overall"]),
+            areas={k: float(v) for k, v in r.items() if k not in fixed and v},
+            source_url=r["source_url"],
+        )
+        for r in _rows(folder / "scores.csv")
+    ]
+    relative = [
+        AreaRelative(
+            r["city"],
+            r["country"],
+            _int(r["year"], "year"),
+            r["area"],
+            r["relation"],
+            r["source_url"],
+        )
+        for r in _rows(folder / "area_relative.csv")
+    ]
+    averages = [
+        AreaAverage(
+            city=r["city"],
+            country=r["country"],
+            year=_int(r["year"], "year"),
+            area=r["area"],
+            city_score=float(r["city_score"]),
+            sample_average=float(r["sample_average"]),
+            basis=r["average_basis"],
+            source_url=r["source_url"],
+        )
+        for r in _rows(folder / "area_averages.csv")
+    ]
+    data = CityData(cities, practices, scores, relative, averages)
+    log.debug("city data: %d cities, %d practices", len(cities), len(practices))
+    return data
+
+
+def parse_official_scores_csv(
+    data: bytes, *, area_ids: Collection[str] | None = None
+) -> list[OfficialAreaScore]:
+    """Validate an official per-area score CSV; ValueError lists what is wrong, row by row.
+
+    Columns: city, country, year, area, score, source_url, and optionally network_average.
+    `area_ids` defaults to the areas of the bundled Index model.
+    """
+    if area_ids is None:
+        from scoring.model import load_index_model
+
+        area_ids = [area.id for area in load_index_model().areas]
+    if len(data) > MAX_OFFICIAL_CSV_BYTES:
+        raise ValueError(f"the file is larger than {MAX_OFFICIAL_CSV_BYTES // 1_000_000} MB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("the file is not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in OFFICIAL_COLUMNS if name not in header]
+    if missing:
+        raise ValueError(
+            f"missing column(s): {', '.join(missing)} (needed: {', '.join(OFFICIAL_COLUMNS)})"
+        )
+    reader.fieldnames = header
+    rows: list[OfficialAreaScore] = []
+    problems: list[str] = []
+    seen: set[tuple[str, int, str]] = set()
+    for line, raw in enumerate(reader, start=2):
+        try:
+            row = _official_row(raw, area_ids)
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        key = (normalise_name(row.city), row.year, row.area)
+        if key in seen:
+            problems.append(f"line {line}: {row.city} {row.year} {row.area} appears twice")
+        seen.add(key)
+        rows.append(row)
+    if problems:
+        shown = problems[:10] + (
+            [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
+        )
+        raise ValueError("\n".join(shown))
+    if not rows:
+        raise ValueError("the file has a header but no rows")
+    return rows
+
+
+def _official_row(raw: dict[str, str | None], area_ids: Collection[str]) -> OfficialAreaScore:
+    if None in raw:
+        raise ValueError("more fields than columns")
+    value = {k: (v or "").strip() for k, v in raw.items()}
+    for name in ("city", "country"):
+        if not value[name]:
+            raise ValueError(f"{name} is empty")
+    if value["area"] not in area_ids:
+        raise ValueError(f"unknown area {value['area']!r}")
+    if not re.fullmatch(r"(19|20)\d\d", value["year"]):
+        raise ValueError(f"year {value['year']!r} is not a year")
+    if not re.match(r"https?://\S+$", value["source_url"]):
+        raise ValueError("source_url must be an http(s) address")
+    average = value.get("network_average", "")
+    return OfficialAreaScore(
+        city=value["city"],
+        country=value["country"],
+        year=int(value["year"]),
+        area=value["area"],
+        score=_percent(value["score"], "score"),
+        network_average=_percent(average, "network_average") if average else None,
+        source_url=value["source_url"],
+    )
+
+
+def _percent(text: str, name: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{name} {text!r} is not a number") from None
+    if not 0 <= number <= 100:
+        raise ValueError(f"{name} {text} is not between 0 and 100")
+    return number
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _int(text: str, name: str) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        raise ValueError(f"{name} {text!r} is not a whole number") from None
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents, punctuation and "City of" folded away, for matching typed names."""
+    decomposed = unicodedata.normalize("NFKD", name.split(",")[0])
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = re.sub(r"[^a-z0-9]+", " ", plain.replace("ß", "ss").replace("ł", "l")).strip()
+    return _NAME_NOISE.sub("", plain)

@@ -1,0 +1,84 @@
+"""Mentors: only real cities from the data, each with a source, never the user's own city."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.cities import CityData, load_city_data, parse_official_scores_csv
+from scoring.mentors import find_mentors
+from scoring.model import IndexModel
+
+
+@pytest.fixture(scope="module")
+def cities() -> CityData:
+    return load_city_data()
+
+
+def _documented(cities: CityData, mentor, area_id: str) -> bool:
+    """The mentor's reason and URL are a practice, score or position recorded for that area."""
+    practice = any(
+        p.city == mentor.city
+        and p.area == area_id
+        and p.text == mentor.reason
+        and p.source_url == mentor.source_url
+        for p in cities.practices
+    )
+    score_sources = {s.source_url for s in cities.scores if area_id in s.areas}
+    score_sources |= {r.source_url for r in cities.relative if r.area == area_id}
+    score_sources |= {o.source_url for o in cities.official if o.area == area_id}
+    return practice or mentor.source_url in score_sources
+
+
+def test_every_area_gets_three_documented_mentors(cities: CityData, model: IndexModel) -> None:
+    names = {c.name for c in cities.cities if c.is_city}
+    for area in model.areas:
+        mentors = find_mentors(cities, area.id)
+        assert len(mentors) == 3, area.id
+        assert len({m.city for m in mentors}) == 3
+        for mentor in mentors:
+            assert mentor.city in names
+            assert mentor.source_url.startswith("http")
+            assert mentor.reason
+            assert _documented(cities, mentor, area.id), (area.id, mentor)
+
+
+@pytest.mark.parametrize("own", ["Ansan", "Guro", "Oeiras", "neukölln", "Camden"])
+def test_never_the_users_own_city_whatever_the_spelling(cities: CityData, model, own) -> None:
+    own_city = cities.match_city(own)
+    for area in model.areas:
+        assert own_city.name not in {m.city for m in find_mentors(cities, area.id, own_city=own)}
+
+
+def test_published_area_scores_outrank_practices(cities: CityData) -> None:
+    mentors = find_mentors(cities, "business_labour_market")
+    assert [m.city for m in mentors[:2]] == ["Ansan", "Guro-gu (Seoul)"]
+    assert "100/100" in mentors[0].evidence
+
+
+def test_official_imports_outrank_everything(cities: CityData) -> None:
+    rows = parse_official_scores_csv(
+        b"city,country,year,area,score,network_average,source_url\n"
+        b"Tilburg,Netherlands,2025,business_labour_market,92,61,https://example.org/t.pdf\n",
+        area_ids=["business_labour_market"],
+    )
+    mentors = find_mentors(cities.with_official_scores(rows), "business_labour_market")
+    assert mentors[0].city == "Tilburg"
+    assert "92/100" in mentors[0].evidence
+
+
+def test_same_country_and_similar_size_are_preferred(cities: CityData) -> None:
+    practice_only = find_mentors(cities, "education", own_country="Ukraine")
+    assert practice_only[0].country == "Ukraine"
+    similar = find_mentors(cities, "education", own_population=150_000, own_country="Atlantis")
+    sized = [cities.city(m.city).population for m in similar]
+    assert sized[0] is not None and 60_000 <= sized[0] <= 375_000
+
+
+def test_networks_are_never_mentors(cities: CityData, model: IndexModel) -> None:
+    networks = {c.name for c in cities.cities if not c.is_city}
+    for area in model.areas:
+        assert not networks & {m.city for m in find_mentors(cities, area.id, limit=50)}
+
+
+def test_unknown_area_has_no_mentors(cities: CityData) -> None:
+    assert find_mentors(cities, "cooking") == []
