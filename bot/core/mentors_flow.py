@@ -68,12 +68,16 @@ def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
     """A heading and one line per mentor city (or the "none documented" line)."""
     from scoring.mentors import find_mentors
 
+    cities = turn.cities
+    own = cities.city(turn.user.city) if turn.user.city else None
     mentors = find_mentors(
-        turn.services.cities,
+        cities,
         area_id,
         own_city=turn.user.city,
         own_country=turn.user.country,
+        own_population=own.population if own else None,
         limit=MENTORS_PER_AREA,
+        lang=turn.lang,
     )
     if not mentors:
         return [turn.t("sc_no_mentor")]

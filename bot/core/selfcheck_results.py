@@ -71,7 +71,7 @@ def scoring_answers(model: IndexModel, rows: dict[str, Answer]) -> dict[str, Any
 
 def network_averages(turn: Turn) -> dict[str, float]:
     """Per-area network averages from the city data (only the areas it has)."""
-    return {area: value[0] for area, value in turn.services.cities.network_averages().items()}
+    return {area: value[0] for area, value in turn.cities.network_averages().items()}
 
 
 def _stored_area(area: AreaResult) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.core.city_data import current_cities
 from bot.core.messages import Incoming
 from bot.core.texts import Safe, t
 from bot.storage import repo
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bot.services import Services
+    from scoring.cities import CityData
 
 T = TypeVar("T")
 
@@ -51,6 +54,11 @@ class Turn:
     def user_id(self) -> int:
         """The sender's transport user id."""
         return self.incoming.user_id
+
+    @cached_property
+    def cities(self) -> CityData:
+        """The city data with the secretariat's imported scores applied (read once per turn)."""
+        return current_cities(self.services)
 
     def t(self, key: str, **values: Any) -> Safe:
         """A text in the user's language (values escaped)."""

@@ -216,16 +216,23 @@ class ProcessedEvent(SQLModel, table=True):
 
 
 class OfficialAreaScore(SQLModel, table=True):
-    """Per-area scores imported by the secretariat; they take precedence over the bundled data."""
+    """Per-area scores imported by the secretariat; they take precedence over the bundled data.
+
+    Mirrors scoring.cities.OfficialAreaScore; a re-import of the same (city, year, area)
+    replaces the earlier value.
+    """
 
     __tablename__ = "official_area_scores"
-    __table_args__ = (UniqueConstraint("city", "area_id", name="uq_official_scores_city_area"),)
+    __table_args__ = (
+        UniqueConstraint("city", "year", "area_id", name="uq_official_scores_city_year_area"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     city: str = Field(max_length=120)
-    country: str | None = Field(default=None, max_length=120)
+    country: str = Field(default="", max_length=120)
+    year: int
     area_id: str = Field(max_length=80)
     score: float
-    year: int | None = Field(default=None)
-    source_url: str | None = Field(default=None, max_length=500)
+    network_average: float | None = Field(default=None)
+    source_url: str = Field(default="", max_length=500)
     imported_at: datetime = _ts()

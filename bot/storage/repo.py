@@ -8,7 +8,7 @@ refused by its primary key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -126,8 +126,9 @@ def claim_event(session: Session, *, event_id: str) -> bool:
         _insert(session, ProcessedEvent)
         .values(event_id=event_id, processed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ProcessedEvent.event_id)  # type: ignore[arg-type]
     )
-    return session.execute(stmt).rowcount == 1
+    return session.execute(stmt).first() is not None
 
 
 def forget_events_before(session: Session, *, before: datetime) -> int:
@@ -352,25 +353,29 @@ def feedback_for(session: Session, *, question_id: int) -> Feedback | None:
 # --- official per-area scores ----------------------------------------------------------------
 
 
-def save_official_scores(session: Session, *, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Upsert imported scores by (city, area_id); each row has city, area_id, score and
-    optionally country, year, source_url. Returns the number of rows written."""
+def save_official_scores(session: Session, *, rows: Iterable[Any]) -> int:
+    """Upsert imported scores (scoring.cities.OfficialAreaScore rows) by (city, year, area).
+
+    Returns the number of rows written.
+    """
     count = 0
     now = utcnow()
     for row in rows:
         values = {
-            "city": row["city"],
-            "country": row.get("country"),
-            "area_id": row["area_id"],
-            "score": float(row["score"]),
-            "year": row.get("year"),
-            "source_url": row.get("source_url"),
+            "city": row.city,
+            "country": row.country,
+            "year": row.year,
+            "area_id": row.area,
+            "score": float(row.score),
+            "network_average": row.network_average,
+            "source_url": row.source_url,
             "imported_at": now,
         }
         stmt = _insert(session, OfficialAreaScore).values(**values)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["city", "area_id"],
-            set_={k: v for k, v in values.items() if k not in ("city", "area_id")},
+            index_elements=["city", "year", "area_id"],
+            set_={k: values[k] for k in ("country", "score", "network_average", "source_url")}
+            | {"imported_at": now},
         )
         session.execute(stmt)
         count += 1
@@ -378,8 +383,8 @@ def save_official_scores(session: Session, *, rows: Iterable[Mapping[str, Any]])
 
 
 def official_scores(session: Session) -> list[OfficialAreaScore]:
-    """Every imported per-area score, by city then area."""
+    """Every imported per-area score, by city, year and area."""
     stmt = select(OfficialAreaScore).order_by(
-        col(OfficialAreaScore.city), col(OfficialAreaScore.area_id)
+        col(OfficialAreaScore.city), col(OfficialAreaScore.year), col(OfficialAreaScore.area_id)
     )
     return list(session.exec(stmt).all())
