@@ -1,0 +1,213 @@
+"""The Bot API stand-in as one object: start it, act as users, wait for the bot, stop it.
+
+The web page, the end-to-end tests and the load benchmark all drive the bot through the same
+methods (`send_text`, `press`, `upload`), so what the tests prove is what a person clicking in
+the browser gets. In webhook mode the stand-in delivers updates by POSTing them to the bot with
+the secret header, one at a time and in order, retrying until the bot answers 2xx, as Telegram
+does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import uuid
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.playground import api, page
+from bot.playground.state import BotApiState, Fault, Message, PlaygroundUser
+from bot.playground.tghtml import parse_plain
+
+log = logging.getLogger(__name__)
+
+#: Pause before a failed webhook delivery is tried again.
+WEBHOOK_RETRY_SECONDS = 0.2
+
+
+class StandIn:
+    """A local Bot API server (plus the playground page) on 127.0.0.1."""
+
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, balance_webhooks: bool = False
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.state = BotApiState(balance_webhooks=balance_webhooks)
+        self._runner: web.AppRunner | None = None
+        self._delivery: asyncio.Task[None] | None = None
+        self._round_robin = itertools.count()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def build_app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        api.add_routes(app, self.state)
+        page.add_routes(app, self)
+        return app
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets  # type: ignore[attr-defined]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self._delivery = asyncio.create_task(self._deliver_webhooks(), name="standin-webhooks")
+        log.info("Bot API stand-in listening on %s", self.base_url)
+
+    async def stop(self) -> None:
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> StandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """What to give the bot as TELEGRAM_API_BASE_URL."""
+        return f"http://{self.host}:{self.port}"
+
+    # -- acting as users ----------------------------------------------------------------------
+
+    def add_user(self, user: PlaygroundUser) -> None:
+        self.state.add_user(user)
+
+    async def send_text(self, user: PlaygroundUser, text: str) -> int:
+        """The user types ``text`` (a command when it starts with ``/``); returns the update id."""
+        self.state.add_user(user)
+        fields: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        message = self.state.add_message(user.id, from_bot=False, text=text, html=parse_plain(text))
+        return await self._push(user, {"message": self._user_message(user, message, fields)})
+
+    async def upload(self, user: PlaygroundUser, filename: str, content: bytes, mime: str) -> int:
+        """The user sends a file as a document."""
+        self.state.add_user(user)
+        stored = self.state.store_file(filename, mime, content)
+        message = self.state.add_message(user.id, from_bot=False, document=stored)
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": stored.filename,
+            "mime_type": stored.mime_type,
+            "file_size": len(content),
+        }
+        return await self._push(
+            user, {"message": self._user_message(user, message, {"document": document})}
+        )
+
+    async def press(self, user: PlaygroundUser, message: Message | int, data: str) -> int:
+        """The user presses a button whose callback data is ``data`` (forged or not)."""
+        message_id = message if isinstance(message, int) else message.message_id
+        target = self.state.find_message(user.id, message_id)
+        if target is None:
+            raise ValueError(f"no message {message_id} in chat {user.id}")
+        query_id = uuid.uuid4().hex
+        self.state.answered_callbacks[query_id] = None
+        query = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": api.message_json(self.state, target),
+            "chat_instance": str(user.id),
+            "data": data,
+        }
+        return await self._push(user, {"callback_query": query})
+
+    def _user_message(
+        self, user: PlaygroundUser, message: Message, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "message_id": message.message_id,
+            "date": message.date,
+            "chat": user.chat(),
+            "from": user.to_api(),
+            **fields,
+        }
+
+    async def _push(self, user: PlaygroundUser, payload: dict[str, Any]) -> int:
+        update_id = self.state.push_update(payload)
+        await self.state.notify()
+        return update_id
+
+    # -- waiting and faults -------------------------------------------------------------------
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked on every change); return its value."""
+        return await self.state.wait_until(predicate, timeout)
+
+    async def wait_for_bot_messages(
+        self, chat_id: int, count: int, timeout: float = 30.0
+    ) -> list[Message]:
+        """Wait until the bot has sent at least ``count`` messages to the chat; return them all."""
+
+        def enough() -> list[Message] | None:
+            messages = self.state.bot_messages(chat_id)
+            return messages if len(messages) >= count else None
+
+        return await self.wait_for(enough, timeout)
+
+    def bot_messages(self, chat_id: int) -> list[Message]:
+        return self.state.bot_messages(chat_id)
+
+    def inject(self, fault: Fault) -> None:
+        """Make the next call(s) of ``fault.method`` fail or answer late."""
+        self.state.inject(fault)
+
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every call of ``method`` so far (files left out)."""
+        return [params for name, params in self.state.calls if name == method]
+
+    # -- webhook delivery ---------------------------------------------------------------------
+
+    async def _deliver_webhooks(self) -> None:
+        state = self.state
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            while True:
+                try:
+                    await state.wait_until(lambda: state.webhook and state.updates, timeout=60)
+                except TimeoutError:
+                    continue
+                webhook, update = state.webhook, state.updates[0]
+                assert webhook is not None
+                pool = state.webhook_pool or [webhook.url]
+                url = pool[next(self._round_robin) % len(pool)]
+                headers = {}
+                if webhook.secret_token:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        delivered = 200 <= response.status < 300
+                except (aiohttp.ClientError, TimeoutError):
+                    delivered = False
+                if delivered:
+                    if state.updates and state.updates[0] is update:
+                        state.updates.pop(0)
+                    await state.notify()
+                else:
+                    await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
+
+
+__all__ = ["Fault", "PlaygroundUser", "StandIn"]

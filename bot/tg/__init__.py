@@ -1,0 +1,1 @@
+"""The Telegram transport: python-telegram-bot over the conversation core (`bot.core`)."""

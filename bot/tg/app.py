@@ -1,0 +1,129 @@
+"""`build_application`: the Telegram bot assembled from the settings and the services.
+
+One factory used by `icc-assistant run`, the playground, the end-to-end tests and the benchmark,
+so they all run the same bot: retrying HTTP that never duplicates a message, `AIORateLimiter`
+(a 429 delays a reply instead of losing it), updates of different chats concurrent and of one
+chat in order, no PTB persistence (the database is the only state), the command menu registered
+on start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.tg.errors import guard_token, on_error
+from bot.tg.handlers import Core, TelegramHandlers
+from bot.tg.ordering import PerChatUpdateProcessor
+from bot.tg.request import RetryingRequest
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services import Services
+
+#: The only update kinds the bot handles; Telegram is asked for nothing else.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+#: How long one getUpdates call waits for news.
+POLL_TIMEOUT = 10
+
+#: The command menu (English; the core answers in the user's language).
+COMMANDS = (
+    BotCommand("start", "Welcome, your city and what I can do"),
+    BotCommand("help", "How to use the assistant"),
+    BotCommand("language", "Change the language (English, français)"),
+    BotCommand("selfcheck", "ICC Index self-check: quick, full or one area"),
+    BotCommand("mentors", "Mentor cities for an area"),
+    BotCommand("cancel", "Leave the current step"),
+)
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    core: Core | None = None,
+    rate_limiter: BaseRateLimiter | None = None,
+    retry_backoff: float = 0.25,
+) -> Application:
+    """The bot for these settings; ``core`` defaults to the real `Assistant` over ``services``.
+
+    ``rate_limiter`` defaults to `AIORateLimiter` with Telegram's published limits and five
+    retries after a 429; ``retry_backoff`` is the first pause before an HTTP retry.
+    """
+    if core is None:
+        from bot.core.assistant import Assistant
+
+        core = Assistant(services)
+    token = settings.telegram_bot_token
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is empty")
+    guard_token(token)
+    base = settings.telegram_api_base_url
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .request(
+            RetryingRequest(
+                backoff=retry_backoff,
+                connection_pool_size=256,
+                connect_timeout=5.0,
+                read_timeout=10.0,
+                write_timeout=20.0,
+                pool_timeout=10.0,
+            )
+        )
+        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=5))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(register_commands)
+        .build()
+    )
+    handlers = TelegramHandlers(core)
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, handlers.on_message)
+    )
+    application.add_error_handler(on_error)
+    return application
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the command menu (setMyCommands) when the bot starts."""
+    await application.bot.set_my_commands(COMMANDS)
+
+
+@asynccontextmanager
+async def polling(application: Application) -> AsyncIterator[Application]:
+    """Run the bot with long polling inside an ``async with`` (tests, the playground).
+
+    Unlike `Application.run_polling` it neither blocks nor touches signal handlers or the event
+    loop, so it can share a loop with the stand-in and a test.
+    """
+    async with application:
+        if application.post_init is not None:  # run_polling would call it; we do the same
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        )
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()

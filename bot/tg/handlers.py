@@ -1,0 +1,112 @@
+"""The Telegram handlers: Update -> Incoming -> the core (in a worker thread) -> render.
+
+Nothing here decides anything: the core owns the conversation and the database. The handler
+only translates, keeps the event loop free while the core works (so other chats proceed), and
+shows the typing indicator while a question is being answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import Protocol
+
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from bot.core.errors import UserFacingError
+from bot.core.messages import Incoming, IncomingFile, Reply
+from bot.tg.render import Origin, deliver
+
+log = logging.getLogger(__name__)
+
+#: Telegram lets bots download files up to this size; larger ones reach the core without content.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+
+
+class Core(Protocol):
+    """What the transport needs from the conversation core (`bot.core.assistant.Assistant`)."""
+
+    def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+class TelegramHandlers:
+    """The handlers of one application, bound to one core."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message: text, a command, a document or anything else (the core answers all)."""
+        message = update.effective_message
+        if message is None or update.effective_user is None:
+            return
+        document = await self._download(message) if message.document else None
+        text = None if document else (message.text or "")
+        if text and not text.startswith("/"):  # a question: the answer takes a moment
+            await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+        incoming = self._incoming(update, text=text, document=document)
+        await self._run(context, incoming, Origin(chat_id=message.chat_id))
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: the core validates the payload, render answers the query once."""
+        query = update.callback_query
+        if query is None:
+            return
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        message_id = query.message.message_id if query.message else None
+        origin = Origin(chat_id=chat_id, message_id=message_id, callback_query_id=query.id)
+        incoming = self._incoming(update, callback=query.data or "")
+        await self._run(context, incoming, origin)
+
+    async def _run(
+        self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, origin: Origin
+    ) -> None:
+        try:
+            replies = await asyncio.to_thread(self.core.handle, incoming)
+        except UserFacingError as exc:  # the core's typed errors carry a message safe to show
+            replies = [Reply(text=html.escape(str(exc)))]
+        await deliver(context.bot, replies, origin)
+
+    @staticmethod
+    def _incoming(
+        update: Update,
+        *,
+        text: str | None = None,
+        callback: str | None = None,
+        document: IncomingFile | None = None,
+    ) -> Incoming:
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None
+        return Incoming(
+            user_id=user.id,
+            chat_id=chat.id if chat else user.id,
+            text=text,
+            callback=callback,
+            document=document,
+            language_code=user.language_code,
+            display_name=user.full_name,
+            username=user.username,
+            event_id=str(update.update_id),
+        )
+
+    @staticmethod
+    async def _download(message: Message) -> IncomingFile:
+        """Fetch an uploaded document; one beyond Telegram's limit arrives empty, sized."""
+        document = message.document
+        assert document is not None
+        size = document.file_size or 0
+        content = b""
+        if size <= MAX_DOWNLOAD_BYTES:
+            file = await document.get_file()
+            content = bytes(await file.download_as_bytearray())
+            size = len(content)
+        return IncomingFile(
+            filename=document.file_name or "document",
+            mime_type=document.mime_type,
+            size=size,
+            content=content,
+        )
