@@ -33,13 +33,16 @@ def check_text(text: str) -> TextProblem | None:
     if len(text) > MAX_TEXT_CHARS:
         return TextProblem.TOO_LONG
     unreadable = 0
+    control = False
     for char in stripped:
         category = unicodedata.category(char)
-        if char == "\ufffd" or category in ("Co", "Cs", "Cn"):
+        if char == "\x00" or char == "\ufffd" or category in ("Co", "Cs", "Cn"):
             unreadable += 1
         elif category == "Cc" and char not in "\n\r\t":
-            # NUL bytes and their kin mean binary data, other control codes are just odd.
-            return TextProblem.BINARY if char == "\x00" else TextProblem.CONTROL
-    if unreadable / len(stripped) > _BINARY_SHARE:
+            control = True
+    # NUL bytes or many unreadable characters mean binary data; other control codes are odd text.
+    if "\x00" in stripped or unreadable / len(stripped) > _BINARY_SHARE:
         return TextProblem.BINARY
+    if control:
+        return TextProblem.CONTROL
     return None

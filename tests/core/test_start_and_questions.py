@@ -1,0 +1,144 @@
+"""/start, city, language, bad input and questions through `Assistant.handle`, on the real
+database (SQLite and PostgreSQL), the real bundled index and embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import Chat, button, buttons, make_services
+
+from bot.core.assistant import Assistant
+from bot.core.messages import Incoming, IncomingFile
+from bot.services import Services
+from bot.storage import repo
+from bot.storage.db import session_scope
+
+
+def _user(services: Services, user_id: int = 100) -> Any:
+    with session_scope(services.engine) as session:
+        return repo.get_user(session, user_id=user_id)
+
+
+def test_start_welcomes_in_french_and_matches_a_city_fuzzily(services: Services) -> None:
+    chat = Chat(Assistant(services), language="fr-FR")
+    [welcome] = chat.send("/start")
+    assert "Bienvenue, Officer" in welcome.text and "Pour quelle ville" in welcome.text
+    assert buttons(welcome) == {"Autre": "city1:other"}
+
+    [not_found] = chat.send("Atlantis-sur-Mer")
+    assert "Atlantis-sur-Mer" in not_found.text and _user(services).city is None
+
+    [saved] = chat.send("barcelone")
+    assert "<b>Barcelona</b> (Spain)" in saved.text and "/selfcheck" in saved.text
+    user = _user(services)
+    assert (user.city, user.country, user.state, user.language) == (
+        "Barcelona",
+        "Spain",
+        "idle",
+        "fr",
+    )
+
+
+def test_other_city_and_language_switch(chat: Chat, services: Services) -> None:
+    [welcome] = chat.send("/start")
+    assert welcome.text.startswith("Welcome, Officer!")
+    [other] = chat.press(button(welcome, "Other"))
+    assert other.edit and "outside the ICC member list" in other.text
+    [menu] = chat.send("/language")
+    [switched] = chat.press(buttons(menu)["Français"])
+    assert "français" in switched.text
+    [help_text] = chat.send("/help")
+    assert "Mode d'emploi" in help_text.text
+    assert _user(services).language == "fr"
+
+
+def test_bad_input_gets_a_polite_reply_and_changes_nothing(chat: Chat, services: Services) -> None:
+    chat.send("/start")
+    cases = {
+        "x" * 10_000: "too long (10000 characters)",
+        "   ": "empty",
+        "abc\x1b[31m": "control characters",
+        "\x00\x01\x02binary": "binary",
+        "/nonsense": "do not know the command /nonsense",
+    }
+    for text, expected in cases.items():
+        [reply] = chat.send(text)
+        assert expected in reply.text
+    document = IncomingFile(filename="a.pdf", mime_type="application/pdf", size=3, content=b"%PD")
+    [reply] = chat.assistant.handle(Incoming(user_id=100, chat_id=100, document=document))
+    assert "cannot use files" in reply.text
+    with session_scope(services.engine) as session:
+        assert (
+            repo.count_questions_since(session, user_id=100, since=_user(services).created_at) == 0
+        )
+    assert _user(services).state == "awaiting_city"  # still waiting for a real city name
+
+
+def test_a_question_is_answered_with_numbered_linked_sources(
+    chat: Chat, services: Services
+) -> None:
+    [answer] = chat.send("How do I start an anti-rumours campaign?")
+    assert "[1]" in answer.text and "<b>Sources</b>" in answer.text
+    assert '<a href="http' in answer.text
+    assert set(buttons(answer)) == {"Sources", "👍 Helpful", "👎 Not helpful"}
+
+    [quotes] = chat.press(button(answer, "Sources"))
+    assert "<blockquote>" in quotes.text and '<a href="http' in quotes.text
+
+    [reasons] = chat.press(button(answer, "👎"))
+    [thanks] = chat.press(button(reasons, "Incomplete"))
+    assert thanks.toast and "Thank you" in thanks.text
+    with session_scope(services.engine) as session:
+        question = repo.last_question(session, user_id=100, since=_user(services).created_at)
+        assert question is not None and question.answered and question.top_source
+        verdict = repo.feedback_for(session, question_id=question.id or 0)
+    assert verdict is not None and (verdict.helpful, verdict.reason) == (False, "incomplete")
+
+
+def test_an_uncovered_question_says_so_with_the_closest_topics(chat: Chat) -> None:
+    [reply] = chat.send("What time does the last number 12 bus leave the city centre on Sundays?")
+    assert "could not find this in the ICC documents" in reply.text
+    assert not reply.buttons
+
+
+def test_someone_elses_or_forged_question_buttons_change_nothing(
+    chat: Chat, services: Services
+) -> None:
+    [answer] = chat.send("How do I start an anti-rumours campaign?")
+    stranger = Chat(chat.assistant, user_id=200)
+    [refused] = stranger.press(button(answer, "👍"))
+    assert refused.toast and "someone else" in refused.text
+    for forged in ("qa1:f:999999:1", "qa1:x:1", "qa1:f:1:7", "qa9:<script>", "sc1:1"):
+        [reply] = chat.press(forged)
+        assert reply.toast and "<" not in reply.toast
+    with session_scope(services.engine) as session:
+        question = repo.last_question(session, user_id=100, since=_user(services).created_at)
+        assert repo.feedback_for(session, question_id=question.id or 0) is None
+
+
+def test_a_redelivered_update_is_applied_once(chat: Chat, services: Services) -> None:
+    first = chat.send("How do I start an anti-rumours campaign?", event_id="update-77")
+    again = chat.send("How do I start an anti-rumours campaign?", event_id="update-77")
+    assert first and again == []
+    with session_scope(services.engine) as session:
+        since = _user(services).created_at
+        assert repo.count_questions_since(session, user_id=100, since=since) == 1
+
+
+def test_the_rate_limit_is_per_user_and_kept_in_the_database(
+    database_url: str, tmp_path: Path, shared_parts: dict[str, Any]
+) -> None:
+    # Two "replicas" share the database; the limit counts questions across both.
+    replicas = [
+        Assistant(make_services(database_url, tmp_path, shared_parts, icc_question_rate=2))
+        for _ in range(2)
+    ]
+    asked = [
+        Chat(replicas[n % 2]).send(f"What is an intercultural city? ({n})")[0] for n in range(3)
+    ]
+    assert "[1]" in asked[1].text
+    assert "2 questions in the last minute" in asked[2].text
+    assert "[1]" in Chat(replicas[0], user_id=300).send("What is an intercultural city?")[0].text
+    for replica in replicas:
+        replica.services.engine.dispose()

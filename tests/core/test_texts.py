@@ -1,0 +1,34 @@
+"""English and French texts stay in step, and values filled into them are escaped."""
+
+from __future__ import annotations
+
+import string
+
+from bot.core.texts import CATALOGS, LANGUAGES, Safe, pick_language, t
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_language_has_every_key_with_the_same_placeholders() -> None:
+    english = CATALOGS["en"]
+    for lang in LANGUAGES:
+        catalog = CATALOGS[lang]
+        assert set(catalog) == set(english), lang
+        for key, template in catalog.items():
+            assert _placeholders(template) == _placeholders(english[key]), (lang, key)
+            assert template.strip(), (lang, key)
+
+
+def test_values_are_escaped_but_safe_fragments_are_kept() -> None:
+    text = t("en", "city_not_found", text="<script>&")
+    assert "&lt;script&gt;&amp;" in text and "<script>" not in text
+    assert "<b>" in t("en", "sc_overall", score=Safe("<b>1</b>"))
+
+
+def test_language_codes_pick_a_supported_language() -> None:
+    assert pick_language("fr-CA") == "fr"
+    assert pick_language("FR") == "fr"
+    assert pick_language("de") == "en"
+    assert pick_language(None) == "en"
