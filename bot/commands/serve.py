@@ -1,0 +1,129 @@
+"""`icc-assistant run` (the bot on Telegram) and `icc-assistant playground` (the bot in a browser).
+
+`run` polls by default and switches to a webhook when ICC_WEBHOOK_URL is set (listening on
+ICC_WEBHOOK_LISTEN, checking ICC_WEBHOOK_SECRET on every delivery). TELEGRAM_API_BASE_URL points
+it at another Bot API server, such as the stand-in. `playground` runs the stand-in, its web page
+and the real bot in one process, so the assistant can be tried with no Telegram account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from bot.config import load_settings
+from bot.core.errors import UserFacingError
+from bot.services import Services, build_services
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: The stand-in accepts any token; this one marks the playground's bot in its logs.
+PLAYGROUND_TOKEN = "100000:playground"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `run` and `playground` subcommands."""
+    run = subparsers.add_parser(
+        "run", help="run the bot on Telegram (polling; webhook when ICC_WEBHOOK_URL is set)"
+    )
+    run.set_defaults(func=run_bot)
+    playground = subparsers.add_parser(
+        "playground", help="try the bot in a browser: a local Telegram stand-in and chat page"
+    )
+    playground.add_argument("--host", default="127.0.0.1", help="address of the page and API")
+    playground.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    playground.set_defaults(func=run_playground)
+
+
+def warm_up(services: Services) -> None:
+    """Load everything the first user would otherwise wait for: schema, index, model, data.
+
+    On a fresh data dir this also indexes the bundled corpus (a minute or two, once).
+    """
+    log.info("preparing the database, the index and the models")
+    _ = services.engine
+    services.qa.ensure_index()
+    services.qa.search("intercultural strategy", k=1)  # loads the embedding model
+    _ = services.index_model
+    _ = services.cities
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """``host:port`` from ICC_WEBHOOK_LISTEN."""
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise UserFacingError(f"ICC_WEBHOOK_LISTEN must be host:port, not {listen!r}")
+    return host.strip("[]"), int(port)
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    """Run the bot until SIGINT/SIGTERM."""
+    from bot.tg.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application
+
+    settings = load_settings()
+    if not settings.telegram_bot_token:
+        raise UserFacingError(
+            "TELEGRAM_BOT_TOKEN is not set (try `icc-assistant playground` to run without Telegram)"
+        )
+    webhook = _webhook_options(settings)
+    services = build_services(settings)
+    warm_up(services)
+    application = build_application(settings, services)
+    if webhook:
+        log.info("webhook mode: listening on %s", settings.icc_webhook_listen)
+        application.run_webhook(
+            **webhook, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        )
+    else:
+        log.info("polling %s", urlsplit(settings.telegram_api_base_url).netloc)
+        application.run_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        )
+    return 0
+
+
+def _webhook_options(settings: Settings) -> dict[str, object]:
+    """`run_webhook` arguments, or {} for polling. A webhook without a secret is refused:
+    anyone who guesses the URL could otherwise post forged updates."""
+    if not settings.icc_webhook_url:
+        return {}
+    if not settings.icc_webhook_secret:
+        raise UserFacingError("ICC_WEBHOOK_SECRET must be set when ICC_WEBHOOK_URL is set")
+    host, port = parse_listen(settings.icc_webhook_listen)
+    return {
+        "listen": host,
+        "port": port,
+        "url_path": urlsplit(settings.icc_webhook_url).path.lstrip("/"),
+        "webhook_url": settings.icc_webhook_url,
+        "secret_token": settings.icc_webhook_secret,
+    }
+
+
+def run_playground(args: argparse.Namespace) -> int:
+    """Serve the stand-in and the page, and run the real bot against them, until Ctrl+C."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_playground(args.host, args.port))
+    return 0
+
+
+async def _playground(host: str, port: int) -> None:
+    from bot.playground.server import StandIn
+    from bot.tg.app import build_application, polling
+
+    async with StandIn(host=host, port=port) as standin:
+        settings = load_settings(
+            telegram_bot_token=PLAYGROUND_TOKEN, telegram_api_base_url=standin.base_url
+        )
+        services = build_services(settings)
+        print(f"Playground: open {standin.base_url} (getting ready…)", flush=True)
+        await asyncio.to_thread(warm_up, services)
+        async with polling(build_application(settings, services)):
+            print(f"Playground ready at {standin.base_url} (Ctrl+C to stop)", flush=True)
+            await asyncio.Event().wait()
