@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -212,16 +213,14 @@ class CityData:
             official[(row.city, row.year, row.area)] = row
         return replace(self, cities=cities, official=list(official.values()))
 
-    @property
+    @cached_property
     def _by_key(self) -> dict[str, City]:
-        index = self.__dict__.get("_index")
-        if index is None:
-            index = {}
-            for city in self.cities:
-                for name in city.names:
-                    for key in {normalise_name(name), normalise_name(re.sub(r"\(.*?\)", "", name))}:
-                        index.setdefault(key, city)
-            object.__setattr__(self, "_index", index)
+        """Normalised name or alias (also without a parenthesis, "Guro-gu") -> city."""
+        index: dict[str, City] = {}
+        for city in self.cities:
+            for name in city.names:
+                for key in {normalise_name(name), normalise_name(re.sub(r"\(.*?\)", "", name))}:
+                    index.setdefault(key, city)
         return index
 
 

@@ -382,7 +382,7 @@ def _describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
             if isinstance(node, Mapping) and isinstance(node.get("id"), str):
                 parts[-1] += f"({node['id']})"
         else:
-            if key in {"root", "function-after[_needs_english(), dict[str,str]]"}:
+            if key == "root":  # a LocalizedText's own level adds nothing for the reader
                 continue
             parts.append(str(key))
             node = node.get(key) if isinstance(node, Mapping) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.model import IndexModel
@@ -185,9 +185,7 @@ def _improvements(model: IndexModel):
     return pairs
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_improving_one_answer_never_lowers_any_score(model: IndexModel, data) -> None:
     indicators = model.indicators
