@@ -60,6 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     imports.add_argument("csv", type=Path, help="CSV: city,country,year,area,score,source_url")
     imports.add_argument("--json", action="store_true", help="machine-readable output")
+    imports.add_argument(
+        "--apply",
+        action="store_true",
+        help="also store the rows in the database (they then take precedence for mentors)",
+    )
     imports.set_defaults(func=run_import_scores)
 
 
@@ -214,11 +219,18 @@ def load_official_scores_file(path: Path, model: IndexModel) -> list[OfficialAre
 
 
 def run_import_scores(args: argparse.Namespace) -> int:
-    """Validate an official score CSV and print what it would load (nothing is stored)."""
+    """Validate an official score CSV and print what it would load; store it with --apply."""
     from bot.services import build_services
 
-    model = build_services().index_model
-    rows = load_official_scores_file(args.csv, model)
+    services = build_services()
+    rows = load_official_scores_file(args.csv, services.index_model)
+    if args.apply:
+        from bot.storage import repo
+        from bot.storage.db import session_scope
+
+        with session_scope(services.engine, write=True) as session:
+            stored = repo.save_official_scores(session, rows=rows)
+        log.info("stored %d official area scores from %s", stored, args.csv)
     if args.json:
         _print_json(
             {
@@ -240,7 +252,8 @@ def run_import_scores(args: argparse.Namespace) -> int:
         )
         return 0
     cities = sorted({r.city for r in rows})
-    print(f"{args.csv}: {len(rows)} official area scores for {len(cities)} cities would be loaded")
+    verb = "were stored" if args.apply else "would be loaded (use --apply to store them)"
+    print(f"{args.csv}: {len(rows)} official area scores for {len(cities)} cities {verb}")
     for r in rows:
         average = "" if r.network_average is None else f" (network {r.network_average:g})"
         print(f"  {r.city} ({r.country}) {r.year} {r.area}: {r.score:g}{average}  {r.source_url}")

@@ -163,6 +163,26 @@ def test_import_scores_shows_what_it_would_load(tmp_path: Path) -> None:
     assert "1 official area scores for 1 cities would be loaded" in text.stdout
 
 
+def test_applied_import_takes_precedence_in_the_next_selfcheck(
+    tmp_path: Path, best_answers: dict
+) -> None:
+    path = tmp_path / "official.csv"
+    path.write_text(
+        "city,country,year,area,score,network_average,source_url\n"
+        "Oslo,Norway,2025,language,95,58,https://example.org/oslo-2025.pdf\n",
+        encoding="utf-8",
+    )
+    stored = _run("import-scores", str(path), "--apply", data_dir=tmp_path)
+    assert stored.returncode == 0, stored.stderr
+    assert "were stored" in stored.stdout
+    answers = _answers_file(tmp_path, _as_json(best_answers))
+    done = _run("selfcheck", "--answers", str(answers), "--json", data_dir=tmp_path)
+    areas = {a["id"]: a for a in json.loads(done.stdout)["areas"]}
+    assert areas["language"]["network_average"] == 58
+    assert areas["commitment"]["network_average"] == 69
+    assert areas["education"]["network_average"] is None
+
+
 def test_import_scores_refuses_a_bad_file_with_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "official.csv"
     path.write_text(
