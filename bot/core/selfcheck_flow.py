@@ -39,8 +39,10 @@ BUTTON_LABEL_CHARS = 56
 class NotCurrent(StaleAction):
     """The pressed button is not for the run's current step; carries the run as it is now."""
 
-    def __init__(self, run: SelfcheckRun) -> None:
+    def __init__(self, session: Session, run: SelfcheckRun) -> None:
         super().__init__("not the current step")
+        # Detached first: the rollback that follows would expire it otherwise.
+        session.expunge(run)
         self.run = run
 
 
@@ -203,12 +205,12 @@ def _apply_step(
     model = turn.services.index_model
     run = _own_run(session, turn, run_id)
     if run.status != RunStatus.ACTIVE or run.position != position:
-        raise NotCurrent(run)
+        raise NotCurrent(session, run)
     if run.model_version != model.version:
-        raise NotCurrent(run)
+        raise NotCurrent(session, run)
     indicators = _indicators(model, run.scope)
     if position >= len(indicators):
-        raise NotCurrent(run)
+        raise NotCurrent(session, run)
     indicator = indicators[position]
     if action == "b":
         repo.update_run(session, run=run, position=max(0, position - 1))

@@ -21,17 +21,26 @@ from bot.services import Services
 
 
 @pytest.fixture(scope="session")
-def shared_parts(bundled_index_dir: Path) -> dict[str, Any]:
-    """The read-only heavy services, built once."""
-    from retrieval.service import build_qa_service
+def shared_parts() -> dict[str, Any]:
+    """The read-only Index model and city data, loaded once."""
     from scoring.cities import load_city_data
     from scoring.model import load_index_model
 
-    return {
-        "qa": build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None),
-        "index_model": load_index_model(),
-        "cities": load_city_data(),
-    }
+    return {"index_model": load_index_model(), "cities": load_city_data()}
+
+
+@pytest.fixture(scope="session")
+def bundled_qa(bundled_index_dir: Path) -> Any:
+    """Question answering over the bundled corpus with the real model, built once."""
+    from retrieval.service import build_qa_service
+
+    return build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)
+
+
+@pytest.fixture
+def with_index(services: Services, bundled_qa: Any) -> None:
+    """Give this test's services the bundled index (tests that ask or finish a self-check)."""
+    services.__dict__["qa"] = bundled_qa
 
 
 def make_services(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import Chat, button, buttons, make_services
 
 from bot.core.assistant import Assistant
@@ -75,6 +76,7 @@ def test_bad_input_gets_a_polite_reply_and_changes_nothing(chat: Chat, services:
     assert _user(services).state == "awaiting_city"  # still waiting for a real city name
 
 
+@pytest.mark.usefixtures("with_index")
 def test_a_question_is_answered_with_numbered_linked_sources(
     chat: Chat, services: Services
 ) -> None:
@@ -96,12 +98,14 @@ def test_a_question_is_answered_with_numbered_linked_sources(
     assert verdict is not None and (verdict.helpful, verdict.reason) == (False, "incomplete")
 
 
+@pytest.mark.usefixtures("with_index")
 def test_an_uncovered_question_says_so_with_the_closest_topics(chat: Chat) -> None:
     [reply] = chat.send("What time does the last number 12 bus leave the city centre on Sundays?")
     assert "could not find this in the ICC documents" in reply.text
     assert not reply.buttons
 
 
+@pytest.mark.usefixtures("with_index")
 def test_someone_elses_or_forged_question_buttons_change_nothing(
     chat: Chat, services: Services
 ) -> None:
@@ -117,6 +121,7 @@ def test_someone_elses_or_forged_question_buttons_change_nothing(
         assert repo.feedback_for(session, question_id=question.id or 0) is None
 
 
+@pytest.mark.usefixtures("with_index")
 def test_a_redelivered_update_is_applied_once(chat: Chat, services: Services) -> None:
     first = chat.send("How do I start an anti-rumours campaign?", event_id="update-77")
     again = chat.send("How do I start an anti-rumours campaign?", event_id="update-77")
@@ -127,11 +132,12 @@ def test_a_redelivered_update_is_applied_once(chat: Chat, services: Services) ->
 
 
 def test_the_rate_limit_is_per_user_and_kept_in_the_database(
-    database_url: str, tmp_path: Path, shared_parts: dict[str, Any]
+    database_url: str, tmp_path: Path, shared_parts: dict[str, Any], bundled_qa: Any
 ) -> None:
     # Two "replicas" share the database; the limit counts questions across both.
+    parts = {**shared_parts, "qa": bundled_qa}
     replicas = [
-        Assistant(make_services(database_url, tmp_path, shared_parts, icc_question_rate=2))
+        Assistant(make_services(database_url, tmp_path, parts, icc_question_rate=2))
         for _ in range(2)
     ]
     asked = [
