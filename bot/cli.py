@@ -52,7 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "chromadb", "sentence_transformers", "apscheduler"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "chromadb",
+        "sentence_transformers",
+        "apscheduler",
+        "alembic",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.func(args) or 0)
