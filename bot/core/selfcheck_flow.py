@@ -176,7 +176,7 @@ def visit_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """ "Request a study visit" from the results; requests open with the study-visit feature."""
     run_id = payload.int_field(0)
     with turn.read() as session:
-        _own_run(session, turn, run_id)
+        _own_run(session, turn, run_id, lock=False)
     return [Reply(text=turn.t("visit_later"), toast=turn.t("visit_later"))]
 
 
@@ -267,8 +267,9 @@ def _apply_step(
     return StepOutcome(run, action, result)
 
 
-def _own_run(session: Session, turn: Turn, run_id: int) -> SelfcheckRun:
-    run = repo.get_run(session, run_id=run_id)
+def _own_run(session: Session, turn: Turn, run_id: int, *, lock: bool = True) -> SelfcheckRun:
+    """The run, checked to belong to the sender; locked for the transaction unless reading."""
+    run = repo.get_run(session, run_id=run_id, lock=lock)
     if run is None:
         raise InvalidInput("no such run")
     if run.user_id != turn.user_id:

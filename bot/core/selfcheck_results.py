@@ -42,6 +42,8 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
     model = turn.services.index_model
     answers = scoring_answers(model, repo.answers_for(session, run_id=run.id or 0))
     result = score(model, answers, scope=run.scope, network=network_averages(turn), lang=turn.lang)
+    # The version check first: a racing replica fails here, not on the results' unique key.
+    repo.update_run(session, run=run, status=RunStatus.COMPLETED)
     repo.save_result(
         session,
         run_id=run.id or 0,
@@ -49,7 +51,6 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
         lens=result.lens,
         areas=[_stored_area(area) for area in result.areas],
     )
-    repo.update_run(session, run=run, status=RunStatus.COMPLETED)
     return result
 
 

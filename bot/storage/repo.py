@@ -140,9 +140,14 @@ def forget_events_before(session: Session, *, before: datetime) -> int:
 # --- self-check runs -------------------------------------------------------------------------
 
 
-def get_run(session: Session, *, run_id: int) -> SelfcheckRun | None:
-    """One run, fresh from the database (never a stale identity-map copy)."""
-    return session.get(SelfcheckRun, run_id, populate_existing=True)
+def get_run(session: Session, *, run_id: int, lock: bool = False) -> SelfcheckRun | None:
+    """One run, fresh from the database (never a stale identity-map copy).
+
+    ``lock=True`` holds the row until the transaction ends (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's write transactions are serialised already), so concurrent presses on
+    one run queue up instead of failing late on a constraint.
+    """
+    return session.get(SelfcheckRun, run_id, populate_existing=True, with_for_update=lock)
 
 
 def open_run(session: Session, *, user_id: int) -> SelfcheckRun | None:
