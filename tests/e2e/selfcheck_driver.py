@@ -41,21 +41,27 @@ async def press_and_wait(
     )
 
 
-async def answer_one(
-    standin: StandIn, user: PlaygroundUser, model: IndexModel, message: Message
-) -> str:
-    """Answer the question on ``message`` with its lowest-scoring option; return the option id."""
-    payloads = step_payloads(message)
+def lowest_answer(model: IndexModel, payloads: list[str]) -> tuple[list[str], str]:
+    """The presses that answer a question with its lowest-scoring option, and that option's id.
+
+    A multi-select question needs two: tick the option, then Done.
+    """
     run_id, position = (int(x) for x in payloads[0].split(":")[1:3])
     indicator = indicators_for(model, "quick")[position]
     lowest = min(range(len(indicator.options)), key=lambda i: indicator.options[i].points)
     prefix = f"{STEP}{run_id}:{position}:"
-    if indicator.multi:
-        await press_and_wait(standin, user, message, f"{prefix}t:{lowest}")
-        await press_and_wait(standin, user, message, f"{prefix}d")
-    else:
-        await press_and_wait(standin, user, message, f"{prefix}o:{lowest}")
-    return indicator.options[lowest].id
+    presses = [f"{prefix}t:{lowest}", f"{prefix}d"] if indicator.multi else [f"{prefix}o:{lowest}"]
+    return presses, indicator.options[lowest].id
+
+
+async def answer_one(
+    standin: StandIn, user: PlaygroundUser, model: IndexModel, message: Message
+) -> str:
+    """Answer the question on ``message`` with its lowest-scoring option; return the option id."""
+    presses, option_id = lowest_answer(model, step_payloads(message))
+    for data in presses:
+        await press_and_wait(standin, user, message, data)
+    return option_id
 
 
 async def start_quick_check(standin: StandIn, user: PlaygroundUser) -> Message:

@@ -30,7 +30,7 @@ function render(msg) {
     const a = document.createElement("a");
     a.className = "doc";
     a.href = "/api/file/" + msg.document.file_id;
-    a.textContent = "📄 " + msg.document.filename;
+    a.textContent = "File: " + msg.document.filename;
     el.append(a, document.createElement("br"));
   }
   const body = document.createElement("span");
@@ -57,6 +57,7 @@ function render(msg) {
         } else {
           btn = document.createElement("button");
           btn.type = "button";
+          btn.dataset.callback = b.callback_data;
           btn.addEventListener("click", () => post("/api/press", { message_id: msg.message_id, data: b.callback_data }));
         }
         btn.textContent = b.text;
