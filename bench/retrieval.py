@@ -29,6 +29,7 @@ from retrieval.evaluation import EvalQuestion, Scores, calibrate, evaluate, load
 from retrieval.hybrid import Retrieval  # noqa: E402
 from retrieval.language import detect_language  # noqa: E402
 from retrieval.service import (  # noqa: E402
+    CROSS_LINGUAL,
     DEFAULT_ABSTENTION,
     DEFAULT_EMBEDDERS,
     QAService,
@@ -83,19 +84,20 @@ def main() -> int:
     questions = load_eval_set(args.questions)
     retriever = service.retriever
     rankings = {q.qid: retriever.rankings(q.question) for q in questions}
-    # The service adds unknown-term evidence for questions it detects as English; so does this.
-    extra = {
-        q.qid: abstention_evidence(
-            retriever, Retrieval([], {}), q.question, detect_language(q.question)
-        )
-        for q in questions
-    }
+    languages = {q.qid: detect_language(q.question) for q in questions}
+    text = {q.qid: q.question for q in questions}
+
+    def qualified(qid: str, fused: Retrieval) -> Retrieval:
+        """The fused ranking with the evidence the service would weigh for this question."""
+        evidence = abstention_evidence(retriever, fused, text[qid], languages[qid])
+        return Retrieval(fused.hits, evidence)
 
     def runs(config: tuple[str, ...], fusion: str) -> dict[str, Retrieval]:
         out = {}
         for qid, ranked in rankings.items():
-            fused = retriever.fuse({m: ranked[m] for m in config}, 10, fusion=fusion)
-            out[qid] = Retrieval(fused.hits, {**fused.evidence, **extra[qid]})
+            out[qid] = qualified(
+                qid, retriever.fuse({m: ranked[m] for m in config}, 10, fusion=fusion)
+            )
         return out
 
     langs = " ".join(f"{lang:>5}" for lang in LANGUAGES)
@@ -114,17 +116,16 @@ def main() -> int:
     policies = {}
     for name, config, fusion in variants:
         fused = runs(config, fusion)
-        policy = calibrate(questions, {q: r.evidence for q, r in fused.items()}, list(config))
+        bars = [m for c in config for m in (c, f"{c}{CROSS_LINGUAL}")]
+        policy = calibrate(questions, {q: r.evidence for q, r in fused.items()}, bars)
         policies[name] = policy
         results[name] = evaluate(questions, lambda q, fused=fused: fused[q.qid], policy)
         print(_row(name, results[name]))
 
     def shipped_run(question: EvalQuestion) -> Retrieval:
-        language = detect_language(question.question)
         ranked = rankings[question.qid]
-        methods = retrieval_methods(language, DEFAULT_EMBEDDERS)
-        fused = retriever.fuse({m: ranked[m] for m in methods}, 10)
-        return Retrieval(fused.hits, {**fused.evidence, **extra[question.qid]})
+        methods = retrieval_methods(languages[question.qid], DEFAULT_EMBEDDERS)
+        return qualified(question.qid, retriever.fuse({m: ranked[m] for m in methods}, 10))
 
     shipped = evaluate(questions, shipped_run, DEFAULT_ABSTENTION)
     print(_row("shipped: " + " + ".join(service_methods()) + " (score)", shipped))
@@ -143,6 +144,14 @@ def main() -> int:
     for name in policies:
         print(f"  calibrated for {name}: {dict(policies[name].thresholds)}")
     if args.misses:
+        for question in questions:
+            run = shipped_run(question)
+            if DEFAULT_ABSTENTION.is_weak(run.evidence) == question.answerable:
+                terms = retriever.unknown_terms(question.question)
+                print(
+                    f"  wrong abstention {question.qid} answerable={question.answerable}"
+                    f" evidence={dict(run.evidence)} unknown={terms}: {question.question}"
+                )
         for question in questions:
             rank = shipped.per_question.get(question.qid, 0)
             if question.answerable and (rank is None or rank > 5):

@@ -26,6 +26,7 @@ class Embedder(Protocol):
     """What the index needs from a model: a stable name and two encoders."""
 
     name: str
+    model_id: str
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 

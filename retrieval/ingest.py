@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from retrieval.embedders import Embedder
 from retrieval.errors import DocumentError
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadedDocument, doc_id_for, load_document
 from retrieval.stores import ChunkStore
+from retrieval.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -81,29 +82,47 @@ def plan_ingest(paths: Iterable[Path], indexed: dict[str, str]) -> IngestPlan:
 
 
 def embed_chunks(
-    chunks: Sequence[Chunk], embedders: Sequence[Embedder], *, progress: bool = False
+    chunks: Sequence[Chunk],
+    embedders: Sequence[Embedder],
+    *,
+    caches: Mapping[str, VectorCache] | None = None,
+    progress: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Vectors of `chunks` for every embedder, in batches, with an optional tqdm bar."""
+    """Vectors of `chunks` for every embedder: cached ones looked up, the rest embedded in
+    batches (with an optional tqdm bar over what is actually embedded)."""
     texts = [c.indexed_text for c in chunks]
-    vectors: dict[str, list[np.ndarray]] = {e.name: [] for e in embedders}
+    rows: dict[str, list[np.ndarray | None]] = {}
+    for embedder in embedders:
+        cache = (caches or {}).get(embedder.name)
+        rows[embedder.name] = [cache.get(t) if cache else None for t in texts]
+    missing = sum(v is None for found in rows.values() for v in found)
     bar = None
-    if progress and texts:
+    if progress and missing:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(texts) * len(embedders), desc="embedding", unit="passage")
+        bar = tqdm(total=missing, desc="embedding", unit="passage")
     try:
         for embedder in embedders:
-            for start in range(0, len(texts), EMBED_BATCH):
-                batch = texts[start : start + EMBED_BATCH]
-                vectors[embedder.name].append(embedder.embed_passages(batch))
+            found = rows[embedder.name]
+            todo = [i for i, v in enumerate(found) if v is None]
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
+                vectors = embedder.embed_passages([texts[i] for i in batch])
+                for i, vector in zip(batch, vectors, strict=True):
+                    found[i] = vector
                 if bar is not None:
                     bar.update(len(batch))
     finally:
         if bar is not None:
             bar.close()
+    log.info(
+        "embedded %d passages, %d from the vector cache",
+        missing,
+        len(texts) * len(embedders) - missing,
+    )
     return {
-        name: (np.vstack(parts) if parts else np.zeros((0, 384), np.float32))
-        for name, parts in vectors.items()
+        name: (np.vstack(found) if found else np.zeros((0, 384), np.float32))
+        for name, found in rows.items()
     }
 
 
@@ -114,13 +133,12 @@ def apply_documents(
     old_chunk_ids: dict[str, list[str]],
     *,
     chunk_size: int = CHUNK_SIZE,
+    caches: Mapping[str, VectorCache] | None = None,
     progress: bool = False,
 ) -> int:
     """Embed and write `documents`, then drop their previous chunks. Returns chunks written."""
-    chunks = [
-        chunk for document in documents for chunk in chunk_document(document, chunk_size=chunk_size)
-    ]
-    vectors = embed_chunks(chunks, embedders, progress=progress)
+    chunks = [c for document in documents for c in chunk_document(document, chunk_size=chunk_size)]
+    vectors = embed_chunks(chunks, embedders, caches=caches, progress=progress)
     try:
         store.add(chunks, vectors)
     except Exception:

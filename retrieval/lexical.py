@@ -23,6 +23,7 @@ _EXTRA_STOPWORDS = (
     "i", "me", "my", "we", "us", "our", "ours", "you", "your", "they", "them", "their", "he",
     "she", "his", "her", "its", "can", "could", "should", "would", "do", "does", "did", "how",
     "what", "which", "who", "whom", "when", "where", "why", "please", "tell", "any", "about",
+    "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "shouldn", "couldn", "wouldn", "ll",
 )  # fmt: skip
 
 
@@ -97,9 +98,14 @@ class BM25Index:
         from rapidfuzz import fuzz, process
 
         vocabulary = self._vocabulary
+        stop = _stopwords()
         unknown = []
-        for token in dict.fromkeys(tokenize(query)):
-            if token in vocabulary:
+        for word in dict.fromkeys(_WORD.findall(query)):
+            folded = _fold(word)
+            token = _stem(folded)
+            acronym = len(word) > 1 and word.isupper()
+            # Short common words ("sat", "hit") say little about the topic; acronyms do.
+            if folded in stop or token in vocabulary or (len(token) < 4 and not acronym):
                 continue
             if len(token) >= 5 and process.extractOne(
                 token, vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_SIMILARITY

@@ -23,6 +23,7 @@ from retrieval.language import detect_language
 from retrieval.llm import NOT_COVERED, LLMWriter
 from retrieval.loaders import doc_id_for, load_document
 from retrieval.stores import ChunkStore, open_chroma_client
+from retrieval.vector_cache import SHIPPED_DIR, VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,13 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 
 #: The shipped configuration, chosen by bench/retrieval.py (see bench/README.md).
 DEFAULT_EMBEDDERS = ("e5",)
-DEFAULT_ABSTENTION = AbstentionPolicy({"e5": 0.833})
+DEFAULT_ABSTENTION = AbstentionPolicy({"e5": 0.843, "e5@xl": 0.815})
 
 #: The bundled documents' language (what the unknown-term check compares against).
 CORPUS_LANGUAGE = "en"
+
+#: Suffix of evidence keys for questions in another language than the corpus.
+CROSS_LINGUAL = "@xl"
 
 #: A question this short that follows another is read as a follow-up ("and in schools?").
 FOLLOW_UP_MAX_WORDS = 8
@@ -133,6 +137,7 @@ class QAService:
         self._writer = writer
         self._bundled_dir = bundled_dir
         self._chunk_size = chunk_size
+        self._caches: dict[str, VectorCache] | None = None
         self._retriever: HybridRetriever | None = None
         self._store: ChunkStore | None = None
         self._open_lock = threading.Lock()
@@ -272,6 +277,7 @@ class QAService:
                 retriever.embedders,
                 old_ids,
                 chunk_size=self._chunk_size,
+                caches=self._vector_caches(retriever),
                 progress=progress,
             )
             retriever.refresh()
@@ -292,6 +298,15 @@ class QAService:
             len(errors),
         )
         return report
+
+    def _vector_caches(self, retriever: HybridRetriever) -> dict[str, VectorCache]:
+        """The shipped vectors of the bundled corpus, per embedder (loaded once, on demand)."""
+        if self._caches is None:
+            self._caches = {
+                e.name: VectorCache.load(SHIPPED_DIR / f"{e.name}.npz", e.model_id)
+                for e in retriever.embedders
+            }
+        return self._caches
 
     @staticmethod
     def _indexed_hashes(retriever: HybridRetriever) -> dict[str, str]:
@@ -343,11 +358,16 @@ def retrieval_methods(language: str, embedders: Sequence[str]) -> list[str]:
 def abstention_evidence(
     retriever: HybridRetriever, retrieval: Retrieval, question: str, language: str
 ) -> dict[str, float]:
-    """The retrieval's evidence plus, for questions in the corpus language, the count of terms
-    the corpus never uses (other languages share too few words with it for that to mean much)."""
+    """The retrieval's evidence, qualified by the question's language.
+
+    For questions in the corpus language it adds the count of terms the corpus never uses. For
+    other languages that count means nothing (they share few words with the corpus) and the
+    similarities run lower, so their scores are keyed `<method>@xl` and get their own bars.
+    """
+    if language != CORPUS_LANGUAGE:
+        return {f"{method}{CROSS_LINGUAL}": v for method, v in retrieval.evidence.items()}
     evidence = dict(retrieval.evidence)
-    if language == CORPUS_LANGUAGE:
-        evidence[UNKNOWN_TERMS] = len(retriever.unknown_terms(question))
+    evidence[UNKNOWN_TERMS] = len(retriever.unknown_terms(question))
     return evidence
 
 
