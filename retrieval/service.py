@@ -22,7 +22,7 @@ from retrieval.ingest import apply_documents, plan_ingest
 from retrieval.language import detect_language
 from retrieval.llm import NOT_COVERED, LLMWriter
 from retrieval.loaders import doc_id_for, load_document
-from retrieval.stores import ChunkStore, open_chroma_client
+from retrieval.stores import COLLECTION_PREFIX, ChunkStore, open_chroma_client
 from retrieval.vector_cache import SHIPPED_DIR, VectorCache
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,7 @@ class QAService:
         writer: LLMWriter | None = None,
         bundled_dir: Path = BUNDLED_CORPUS,
         chunk_size: int = CHUNK_SIZE,
+        collection_prefix: str = COLLECTION_PREFIX,
     ) -> None:
         self._index_dir = index_dir
         self._chroma_url = chroma_url
@@ -137,6 +138,7 @@ class QAService:
         self._writer = writer
         self._bundled_dir = bundled_dir
         self._chunk_size = chunk_size
+        self._collection_prefix = collection_prefix
         self._caches: dict[str, VectorCache] | None = None
         self._retriever: HybridRetriever | None = None
         self._store: ChunkStore | None = None
@@ -151,7 +153,7 @@ class QAService:
                 from retrieval.embedders import make_embedders
 
                 client = open_chroma_client(self._index_dir, self._chroma_url)
-                store = ChunkStore(client, self._embedder_names)
+                store = ChunkStore(client, self._embedder_names, prefix=self._collection_prefix)
                 retriever = HybridRetriever(store, make_embedders(self._embedder_names))
                 retriever.refresh()
                 self._store, self._retriever = store, retriever

@@ -49,13 +49,15 @@ def open_chroma_client(index_dir: Path, chroma_url: str | None) -> Any:
 class ChunkStore:
     """Chunks with one vector per embedder, kept in step across the embedders' collections."""
 
-    def __init__(self, client: Any, embedder_names: Sequence[str]) -> None:
+    def __init__(
+        self, client: Any, embedder_names: Sequence[str], *, prefix: str = COLLECTION_PREFIX
+    ) -> None:
         if not embedder_names:
             raise ValueError("the store needs at least one embedder")
         self._names = list(embedder_names)
         self._collections = {
             name: client.get_or_create_collection(
-                f"{COLLECTION_PREFIX}-{name}",
+                f"{prefix}-{name}",
                 embedding_function=None,
                 metadata={"hnsw:space": "cosine", "embedder": name},
             )

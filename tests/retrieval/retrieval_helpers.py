@@ -1,0 +1,78 @@
+"""Small documents and file builders shared by the retrieval tests."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+SMALL_DOCS = {
+    "rumours.md": """---
+title: "A handbook on countering rumours"
+short_title: Rumours handbook
+source_url: https://example.org/rumours
+language: en
+---
+
+# Countering rumours
+
+## Why rumours matter
+
+Rumours about newcomers spread quickly and harden into prejudice. Cities answer them with
+facts and with stories told by trusted neighbours.
+
+## Training agents
+
+Anti-rumour agents are volunteers trained to question stereotypes in everyday conversations.
+Training lasts two days and covers listening, empathy and reliable data.
+""",
+    "gardens.md": """---
+title: "Community gardens guide"
+short_title: Gardens guide
+source_url: https://example.org/gardens
+---
+
+# Community gardens
+
+## Starting a garden
+
+A community garden needs a plot of municipal land, water access and a group of residents who
+agree on shared rules. Mixed groups of long-time residents and newcomers work best.
+""",
+}
+
+
+def write_docs(folder: Path, docs: dict[str, str] = SMALL_DOCS) -> Path:
+    """Write the small documents into `folder` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def make_pdf(pages: list[str], *, title: str = "") -> bytes:
+    """A real text PDF with one page per string (fpdf2)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    if title:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        if text:
+            pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def make_docx(title: str, sections: list[tuple[str, str]]) -> bytes:
+    """A DOCX with a Title paragraph and Heading 1 sections (python-docx)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title, style="Title")
+    for heading, body in sections:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(body)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

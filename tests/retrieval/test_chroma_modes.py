@@ -1,0 +1,45 @@
+"""One contract, both Chroma modes: embedded PersistentClient and a real `chroma run` server."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from retrieval.service import QAService
+
+
+@pytest.fixture(params=["embedded", "server"])
+def chroma_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the embedded client; the URL of a live Chroma server otherwise."""
+    if request.param == "embedded":
+        return None
+    return str(request.getfixturevalue("chroma_server"))
+
+
+def test_index_is_shared_through_the_store(
+    chroma_url: str | None, small_corpus: Path, tmp_path: Path
+) -> None:
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    index_dir = tmp_path / "index"
+    # Own collections per test: the server outlives a test (it is shared by the session).
+    options = {"chroma_url": chroma_url, "bundled_dir": small_corpus, "collection_prefix": prefix}
+    writer = QAService(index_dir=index_dir, **options)
+    report = writer.ingest()
+    assert sorted(report.added) == ["gardens", "rumours"]
+
+    # A second service (another replica) sees the same chunks and rebuilds BM25 from them.
+    reader = QAService(index_dir=index_dir, **options)
+    assert {d.doc_id for d in reader.documents()} == {"gardens", "rumours"}
+    hits = reader.retriever.search("anti-rumour agents training", 3, methods=["bm25"]).hits
+    assert hits[0].chunk.doc_id == "rumours" and hits[0].chunk.section == "Training agents"
+    answer = reader.ask("What does the training of anti-rumour agents cover?")
+    assert answer.answered and answer.sources[0].section == "Training agents"
+    assert "[1]" in answer.answer
+
+    assert reader.ingest().unchanged == ["gardens", "rumours"]
+    assert reader.remove("gardens") > 0
+    assert [d.doc_id for d in writer.documents()] == ["gardens", "rumours"]  # stale snapshot
+    writer.retriever.refresh()
+    assert [d.doc_id for d in writer.documents()] == ["rumours"]

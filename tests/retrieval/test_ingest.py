@@ -1,0 +1,126 @@
+"""Incremental ingest with the real model and an embedded Chroma: skip, replace, survive failure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from retrieval_helpers import make_pdf
+
+from retrieval.embedders import E5Embedder
+from retrieval.errors import DocumentError
+from retrieval.service import QAService
+from retrieval.stores import ChunkStore
+
+
+@pytest.fixture
+def embedded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts passages the real e5 model embeds (it still does the work)."""
+    counts: list[int] = []
+    original = E5Embedder.embed_passages
+
+    def counting(self: E5Embedder, texts: Sequence[str]) -> np.ndarray:
+        counts.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(E5Embedder, "embed_passages", counting)
+    return counts
+
+
+def _service(tmp_path: Path, corpus: Path) -> QAService:
+    return QAService(index_dir=tmp_path / "index", bundled_dir=corpus)
+
+
+def test_unchanged_documents_cost_no_embedding(
+    tmp_path: Path, small_corpus: Path, embedded: list[int]
+) -> None:
+    first = _service(tmp_path, small_corpus).ingest()
+    assert sorted(first.added) == ["gardens", "rumours"]
+    assert first.chunks_added == sum(embedded) > 0
+
+    embedded.clear()
+    again = _service(tmp_path, small_corpus).ingest()  # a new process-like service, same index
+    assert sorted(again.unchanged) == ["gardens", "rumours"]
+    assert again.added == again.updated == []
+    assert again.chunks_added == 0 and embedded == []
+
+
+def test_changed_document_replaces_its_chunks(tmp_path: Path, small_corpus: Path) -> None:
+    service = _service(tmp_path, small_corpus)
+    service.ingest()
+    before = {d.doc_id: d.chunks for d in service.documents()}
+
+    path = small_corpus / "gardens.md"
+    path.write_text(
+        path.read_text().replace("plot of municipal land", "rooftop plot"), encoding="utf-8"
+    )
+    report = service.ingest()
+    assert report.updated == ["gardens"] and report.unchanged == ["rumours"]
+
+    chunks = service.retriever.chunks()
+    gardens = [c for c in chunks if c.doc_id == "gardens"]
+    assert len(gardens) == before["gardens"]  # replaced, not duplicated
+    assert len({c.doc_hash for c in gardens}) == 1
+    assert all("rooftop plot" in c.text for c in gardens)
+    top = service.search("rooftop plot for a garden", k=1)[0]
+    assert top.doc_id == "gardens" and "rooftop" in top.text
+
+
+def test_failed_ingest_leaves_the_previous_index_serving(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = _service(tmp_path, small_corpus)
+    service.ingest()
+    count = len(service.retriever.chunks())
+    (small_corpus / "gardens.md").write_text("---\ntitle: G\n---\n\n## New\n\nNew garden text.\n")
+
+    written: list[int] = []
+    original_add = ChunkStore.add
+
+    def add_then_fail(self: ChunkStore, chunks, vectors) -> None:
+        original_add(self, chunks, vectors)  # the new chunks land, then the write "crashes"
+        written.append(len(chunks))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ChunkStore, "add", add_then_fail)
+    with pytest.raises(OSError):
+        service.ingest()
+    monkeypatch.undo()
+
+    assert written  # the failure happened after a partial write
+    reopened = _service(tmp_path, small_corpus)
+    assert len(reopened.retriever.chunks()) == count
+    assert reopened.search("municipal land water access", k=1)[0].doc_id == "gardens"
+    assert "municipal land" in reopened.search("municipal land water access", k=1)[0].text
+
+
+def test_broken_file_is_reported_and_the_rest_ingested(tmp_path: Path, small_corpus: Path) -> None:
+    (small_corpus / "scan.pdf").write_bytes(make_pdf([""]))
+    report = _service(tmp_path, small_corpus).ingest()
+    assert sorted(report.added) == ["gardens", "rumours"]
+    assert [name for name, _ in report.errors] == ["scan.pdf"]
+    assert "no text layer" in report.errors[0][1]
+
+
+def test_ingest_file_limits_and_remove(tmp_path: Path, small_corpus: Path) -> None:
+    service = _service(tmp_path, small_corpus)
+    pdf = tmp_path / "Welcome Plan.pdf"
+    pdf.write_bytes(make_pdf(["Newcomers receive a welcome pack in twelve languages."] * 3))
+
+    with pytest.raises(DocumentError, match="larger than"):
+        service.ingest_file(pdf, max_bytes=100, max_pages=10)
+    with pytest.raises(DocumentError, match="more than 2 pages"):
+        service.ingest_file(pdf, max_bytes=10_000_000, max_pages=2)
+    assert service.documents() == []  # refusals change nothing
+
+    report = service.ingest_file(pdf, max_bytes=10_000_000, max_pages=10)
+    assert report.added == ["welcome-plan"] and report.pages == 3
+    info = {d.doc_id: d for d in service.documents()}["welcome-plan"]
+    assert info.pages == 3 and info.chunks == report.chunks_added
+    assert service.search("welcome pack languages", k=1)[0].page in {1, 2, 3}
+
+    assert service.remove("welcome-plan") == info.chunks
+    assert service.documents() == []
+    assert service.remove("welcome-plan") == 0

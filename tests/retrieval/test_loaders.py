@@ -1,0 +1,122 @@
+"""Loaders: every format yields sections with headings/pages; bad files fail with a clear reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from retrieval_helpers import SMALL_DOCS, make_docx, make_pdf
+
+from retrieval.errors import DocumentError
+from retrieval.loaders import load_document
+
+
+def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def test_markdown_front_matter_and_heading_tree(tmp_path: Path) -> None:
+    doc = load_document(_write(tmp_path, "Rumours Handbook.md", SMALL_DOCS["rumours.md"]))
+    assert doc.doc_id == "rumours-handbook"
+    assert doc.title == "A handbook on countering rumours"
+    assert doc.short_title == "Rumours handbook"
+    assert doc.source_url == "https://example.org/rumours"
+    assert doc.language == "en"
+    assert len(doc.content_hash) == 64
+    # The single top-level heading is the title, so section paths start below it.
+    assert [s.headings for s in doc.sections] == [("Why rumours matter",), ("Training agents",)]
+    assert "two days" in doc.sections[1].text
+
+
+def test_markdown_nested_headings_and_code_fences(tmp_path: Path) -> None:
+    text = (
+        "# A\n\nintro text here\n\n## B\n\nbee\n\n```\n# not a heading\n```\n\n"
+        "### C\n\nsee\n\n## D\n\ndee\n"
+    )
+    doc = load_document(_write(tmp_path, "nested.md", text))
+    assert [s.headings for s in doc.sections] == [(), ("B",), ("B", "C"), ("D",)]
+    assert "# not a heading" in doc.sections[1].text
+    assert doc.title == "A"
+
+
+def test_pdf_pages_and_metadata_title(tmp_path: Path) -> None:
+    data = make_pdf(["First page about rumours.", "Second page about gardens."], title="My PDF")
+    doc = load_document(_write(tmp_path, "report.pdf", data))
+    assert doc.pages == 2
+    assert doc.title == "My PDF"
+    assert [(s.page, "gardens" in s.text) for s in doc.sections] == [(1, False), (2, True)]
+
+
+def test_html_headings_become_sections(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>City guide</title><script>var x = 1;</script></head><body>"
+        "<h1>Guide</h1><p>Opening words of the guide.</p><h2>Housing</h2><p>Rent support.</p>"
+        "<nav>menu</nav><h2>Schools</h2><ul><li>Mother-tongue classes.</li></ul></body></html>"
+    )
+    doc = load_document(_write(tmp_path, "guide.html", html))
+    assert doc.title == "City guide"
+    by_heading = {s.headings: s.text for s in doc.sections}
+    assert by_heading[("Housing",)] == "Rent support."
+    assert "Mother-tongue classes." in by_heading[("Schools",)]
+    assert all("var x" not in s.text and "menu" not in s.text for s in doc.sections)
+
+
+def test_docx_title_and_headings(tmp_path: Path) -> None:
+    data = make_docx(
+        "Welcome plan", [("Arrival", "Newcomers get a welcome pack."), ("Work", "Jobs.")]
+    )
+    doc = load_document(_write(tmp_path, "plan.docx", data))
+    assert doc.title == "Welcome plan"
+    assert [s.headings for s in doc.sections] == [("Arrival",), ("Work",)]
+
+
+def test_plain_text_detects_language(tmp_path: Path) -> None:
+    text = "La ville accueille les nouveaux arrivants avec un programme de mentorat interculturel."
+    doc = load_document(_write(tmp_path, "note.txt", text))
+    assert doc.language == "fr"
+    assert doc.sections[0].text == text
+
+
+def _encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(["Secret text."]))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="letmein", owner_password="owner")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.md", b"", "empty"),
+        ("blank.txt", b"  \n\n ", "empty"),
+        ("scan.pdf", make_pdf(["", ""]), "no text layer"),
+        ("locked.pdf", _encrypted_pdf(), "password-protected"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged"),
+        ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a readable DOCX"),
+        ("binary.txt", b"\x00\x01\x02 binary", "binary"),
+        ("latin1.md", "caf\xe9 cr\xe8me".encode("latin-1"), "not valid UTF-8"),
+        ("headings-only.md", b"# Title\n\n## Empty\n", "no text"),
+        ("table.xlsx", b"anything", "unsupported file type .xlsx"),
+        ("bad-front.md", b"---\ntitle: [unclosed\n---\nbody text", "front matter"),
+    ],
+)
+def test_unusable_files_name_the_file_and_reason(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        load_document(_write(tmp_path, name, data))
+    assert caught.value.filename == name
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith(f"{name}: ")
