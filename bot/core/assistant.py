@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.core import mentors_flow, payloads, qa_flow, selfcheck_flow, start_flow
@@ -20,11 +21,15 @@ from bot.core.texts import pick_language, t
 from bot.core.turn import DuplicateEvent, Turn
 from bot.storage import repo
 from bot.storage.db import session_scope
+from bot.storage.models import User, utcnow
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+#: How stale `users.seen_at` may get before an update refreshes it (saves a write per update).
+SEEN_RESOLUTION = timedelta(minutes=5)
 
 Command = Callable[[Turn, str], list[Reply]]
 ButtonHandler = Callable[[Turn, payloads.Payload], list[Reply]]
@@ -101,6 +106,12 @@ class Assistant:
             return repo.event_processed(session, event_id=event_id)
 
     def _turn(self, incoming: Incoming) -> Turn:
+        """The turn's context; the user row is written only when new or out of date, so most
+        updates start without taking the write lock."""
+        with session_scope(self.services.engine) as session:
+            user = repo.get_user(session, user_id=incoming.user_id)
+        if user is not None and not _user_outdated(user, incoming):
+            return Turn(self.services, incoming, user)
         with session_scope(self.services.engine, write=True) as session:
             user = repo.touch_user(
                 session,
@@ -145,6 +156,16 @@ class Assistant:
                 repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE)
             turn.user.state = DialogState.IDLE
         return command(turn, args.strip())
+
+
+def _user_outdated(user: User, incoming: Incoming) -> bool:
+    """Whether the stored contact details or last-seen time need refreshing."""
+    return (
+        user.chat_id != incoming.chat_id
+        or user.display_name != incoming.display_name[:200]
+        or user.username != incoming.username
+        or user.seen_at < utcnow() - SEEN_RESOLUTION
+    )
 
 
 def _text_problem(turn: Turn, problem: TextProblem, text: str) -> Reply:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCOPE = "scs1"
 RESUME = "scr1"
 STEP = "sc1"
-VISIT = "visit1"
+VISIT = selfcheck_results.VISIT
 #: Option labels longer than this are shortened on the button and listed in full in the text.
 BUTTON_LABEL_CHARS = 56
 

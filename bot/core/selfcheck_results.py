@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scoring.model import IndexModel
     from scoring.score import AreaResult, Result
 
+#: Payload kind of the "Request a study visit" buttons (handled by the study-visit flow).
+VISIT = "visit1"
 #: Guide passages shown per weak area, and how much of each.
 GUIDES_PER_AREA = 2
 QUOTE_CHARS = 220
@@ -125,7 +127,7 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
         (
             Button(
                 shorten(turn.t("btn_visit", area=_area_name(model, area.id, turn.lang)), 60),
-                payloads.make("visit1", run.id, area.id),
+                payloads.make(VISIT, run.id, area.id),
             ),
         )
         for area in weak[:VISIT_BUTTONS]

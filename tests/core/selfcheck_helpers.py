@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Chat
+from core_helpers import Chat
 
 from bot.core.messages import Reply
 from bot.core.payloads import parse

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import Chat, buttons, make_services
+from core_helpers import Chat, buttons, make_services
 from selfcheck_helpers import answer_all, best
 
 from bot.core.assistant import Assistant

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from conftest import Chat, button, buttons, make_services
+from core_helpers import Chat, button, buttons, make_services
 from selfcheck_helpers import step_of
 
 from bot.core.assistant import Assistant

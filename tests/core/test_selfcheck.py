@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Chat, button, buttons
+from core_helpers import Chat, button, buttons
 from selfcheck_helpers import answer, answer_all, best, step_of, worst
 
 from bot.services import Services

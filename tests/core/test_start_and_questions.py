@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Chat, button, buttons, make_services
+from core_helpers import Chat, button, buttons, make_services
 
 from bot.core.assistant import Assistant
 from bot.core.messages import Incoming, IncomingFile
