@@ -178,13 +178,9 @@ class QAService:
         """
         question = " ".join(question.split())
         language = detect_language(question)
-        query = question
-        if previous and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
-            query = f"{' '.join(previous.split())} {question}"
-        retrieval = self.retriever.search(query, max(k, 1), methods=self.methods_for(language))
+        retrieval = self.retrieve(question, k=k, previous=previous, language=language)
         sources = [self._source(hit) for hit in retrieval.hits]
-        evidence = abstention_evidence(self.retriever, retrieval, question, language)
-        if not retrieval.hits or self._abstention.is_weak(evidence):
+        if not retrieval.hits or self._abstention.is_weak(retrieval.evidence):
             return self._not_covered(question, language, retrieval)
         text = None
         if self._writer is not None:
@@ -194,6 +190,24 @@ class QAService:
         if text is None:
             text = extractive_answer(question, retrieval.hits)
         return Answer(question, text, True, language, sources, [])
+
+    def retrieve(
+        self, question: str, *, k: int = 5, previous: str | None = None, language: str = ""
+    ) -> Retrieval:
+        """The ranked passages for a question and the evidence the abstention decision weighs
+        (what `ask` uses; the eval gate measures exactly this)."""
+        language = language or detect_language(question)
+        query = question
+        if previous and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
+            query = f"{' '.join(previous.split())} {question}"
+        retrieval = self.retriever.search(query, max(k, 1), methods=self.methods_for(language))
+        evidence = abstention_evidence(self.retriever, retrieval, question, language)
+        return Retrieval(retrieval.hits, evidence)
+
+    @property
+    def abstention(self) -> AbstentionPolicy:
+        """The policy deciding when the evidence is too weak to answer."""
+        return self._abstention
 
     def methods_for(self, language: str) -> list[str]:
         """The rankings fused for a question in `language` (see `retrieval_methods`)."""
