@@ -2,7 +2,7 @@
 
 Nothing here decides anything: the core owns the conversation and the database. The handler
 only translates, keeps the event loop free while the core works (so other chats proceed), and
-shows the typing indicator while a question is being answered.
+shows the typing indicator when the core takes a while.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Protocol
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.errors import UserFacingError
@@ -22,6 +23,8 @@ from bot.tg.render import Origin, deliver
 
 log = logging.getLogger(__name__)
 
+#: The core gets this long before the user sees "typing…".
+TYPING_DELAY = 0.5
 #: Telegram lets bots download files up to this size; larger ones reach the core without content.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 
@@ -35,8 +38,9 @@ class Core(Protocol):
 class TelegramHandlers:
     """The handlers of one application, bound to one core."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, *, typing_delay: float = TYPING_DELAY) -> None:
         self.core = core
+        self.typing_delay = typing_delay
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message: text, a command, a document or anything else (the core answers all)."""
@@ -45,8 +49,6 @@ class TelegramHandlers:
             return
         document = await self._download(message) if message.document else None
         text = None if document else (message.text or "")
-        if text and not text.startswith("/"):  # a question: the answer takes a moment
-            await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
         incoming = self._incoming(update, text=text, document=document)
         await self._run(context, incoming, Origin(chat_id=message.chat_id))
 
@@ -64,11 +66,23 @@ class TelegramHandlers:
     async def _run(
         self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, origin: Origin
     ) -> None:
+        typing = asyncio.create_task(self._typing_later(context, origin.chat_id))
         try:
             replies = await asyncio.to_thread(self.core.handle, incoming)
         except UserFacingError as exc:  # the core's typed errors carry a message safe to show
             replies = [Reply(text=html.escape(str(exc)))]
+        finally:
+            typing.cancel()
         await deliver(context.bot, replies, origin)
+
+    async def _typing_later(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        """Show "typing…" only when the core is slow: a quick reply needs no indicator, and
+        every call counts against the bot's flood limit."""
+        await asyncio.sleep(self.typing_delay)
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # cosmetic: never let it fail the update
+            log.debug("typing indicator failed in chat %s: %r", chat_id, exc)
 
     @staticmethod
     def _incoming(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 from tg_helpers import TOKEN, RunBot, ScriptedCore
@@ -47,11 +48,15 @@ async def test_start_registers_commands_and_passes_the_update_to_the_core(
         username="ana_b",
         event_id=str(update_id),
     )
-    assert standin.calls("sendChatAction") == []  # a command is quick: no typing indicator
+    assert standin.calls("sendChatAction") == []  # a quick reply needs no typing indicator
 
 
-async def test_a_question_shows_typing_then_the_answer(standin: StandIn, run_bot: RunBot) -> None:
-    async with run_bot(ScriptedCore(echo)):
+async def test_a_slow_reply_shows_typing_first(standin: StandIn, run_bot: RunBot) -> None:
+    def slow(incoming: Incoming) -> list[Reply]:
+        time.sleep(0.8)
+        return echo(incoming)
+
+    async with run_bot(ScriptedCore(slow)):
         await standin.send_text(BEN, "What is an anti-rumour strategy?")
         await standin.wait_for_bot_messages(BEN.id, 1)
     assert [c["action"] for c in standin.calls("sendChatAction")] == ["typing"]
