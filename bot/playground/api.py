@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 Params = dict[str, Any]
 Method = Callable[[BotApiState, Params], Awaitable[Any]]
 
+#: The link schemes Telegram accepts on a URL button.
+BUTTON_URL_SCHEMES = ("http://", "https://", "tg://")
 #: The longest a ``getUpdates`` long poll is held, whatever the client asks.
 MAX_POLL_SECONDS = 30.0
 
@@ -120,6 +122,8 @@ def _markup(params: Params) -> dict[str, Any] | None:
                 raise bad_request("BUTTON_DATA_INVALID")
             if data is None and not button.get("url"):
                 raise bad_request("can't find field callback_data")
+            if data is None and not str(button["url"]).startswith(BUTTON_URL_SCHEMES):
+                raise bad_request("BUTTON_URL_INVALID")
     return markup
 
 

@@ -21,6 +21,7 @@ from telegram.ext import (
     BaseRateLimiter,
     CallbackQueryHandler,
     MessageHandler,
+    Updater,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -114,16 +115,49 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     Unlike `Application.run_polling` it neither blocks nor touches signal handlers or the event
     loop, so it can share a loop with the stand-in and a test.
     """
+    async with _started(application) as updater:
+        await updater.start_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        )
+        yield application
+
+
+@asynccontextmanager
+async def webhook(
+    application: Application,
+    *,
+    listen: str,
+    port: int,
+    url_path: str,
+    webhook_url: str,
+    secret_token: str,
+) -> AsyncIterator[Application]:
+    """Run the bot in webhook mode inside an ``async with`` (tests, replicas in one process).
+
+    PTB's webhook server answers 403 to any delivery without the right secret header.
+    """
+    async with _started(application) as updater:
+        await updater.start_webhook(
+            listen=listen,
+            port=port,
+            url_path=url_path,
+            webhook_url=webhook_url,
+            secret_token=secret_token,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+        yield application
+
+
+@asynccontextmanager
+async def _started(application: Application) -> AsyncIterator[Updater]:
     async with application:
         if application.post_init is not None:  # run_polling would call it; we do the same
             await application.post_init(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
-        )
         try:
-            yield application
+            yield application.updater
         finally:
             await application.updater.stop()
             await application.stop()

@@ -89,6 +89,13 @@ async def test_callback_data_over_64_bytes_is_refused(standin: StandIn) -> None:
     assert (status, body["description"]) == (400, "Bad Request: BUTTON_DATA_INVALID")
 
 
+async def test_a_javascript_link_button_is_refused(standin: StandIn) -> None:
+    standin.add_user(ANA)
+    markup = '{"inline_keyboard": [[{"text": "x", "url": "javascript:alert(1)"}]]}'
+    status, body = await call(standin, "sendMessage", chat_id=ANA.id, text="x", reply_markup=markup)
+    assert (status, body["description"]) == (400, "Bad Request: BUTTON_URL_INVALID")
+
+
 async def test_injected_faults_answer_before_or_after_the_work(standin: StandIn) -> None:
     standin.add_user(ANA)
     standin.inject(Fault("sendMessage", status=429, retry_after=3))
