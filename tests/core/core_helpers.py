@@ -4,6 +4,7 @@ like a transport does."""
 from __future__ import annotations
 
 import itertools
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,37 @@ def make_services(
     services = Services(load_settings(icc_data_dir=data_dir, database_url=database_url, **settings))
     services.__dict__.update(shared)
     return services
+
+
+#: The HTML subset transports accept (bot.core.messages), with the attributes each may carry.
+ALLOWED_TAGS = {"b": set(), "i": set(), "code": set(), "blockquote": set(), "a": {"href"}}
+
+
+class _SubsetChecker(HTMLParser):
+    """Fails on any tag outside the subset, a stray attribute, or unbalanced nesting."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in ALLOWED_TAGS, f"tag <{tag}> outside the subset"
+        assert {name for name, _ in attrs} <= ALLOWED_TAGS[tag], (tag, attrs)
+        if tag == "a":
+            assert dict(attrs)["href"].startswith(("http://", "https://")), attrs
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open}"
+        self.open.pop()
+
+
+def assert_safe_html(text: str) -> None:
+    """The reply text uses only the transports' HTML subset, properly nested."""
+    checker = _SubsetChecker()
+    checker.feed(text)
+    checker.close()
+    assert not checker.open, f"unclosed {checker.open} in {text[:200]!r}"
 
 
 class Chat:
@@ -46,10 +78,17 @@ class Chat:
         )
 
     def send(self, text: str, **kw: Any) -> list[Reply]:
-        return self.assistant.handle(self.incoming(text=text, **kw))
+        return self._checked(self.assistant.handle(self.incoming(text=text, **kw)))
 
     def press(self, data: str, **kw: Any) -> list[Reply]:
-        return self.assistant.handle(self.incoming(callback=data, **kw))
+        return self._checked(self.assistant.handle(self.incoming(callback=data, **kw)))
+
+    @staticmethod
+    def _checked(replies: list[Reply]) -> list[Reply]:
+        """Every reply of every test is checked to be valid markup in the allowed subset."""
+        for reply in replies:
+            assert_safe_html(reply.text)
+        return replies
 
 
 def buttons(reply: Reply) -> dict[str, str]:

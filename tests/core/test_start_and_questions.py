@@ -148,3 +148,17 @@ def test_the_rate_limit_is_per_user_and_kept_in_the_database(
     assert "[1]" in Chat(replicas[0], user_id=300).send("What is an intercultural city?")[0].text
     for replica in replicas:
         replica.services.engine.dispose()
+
+
+def test_markup_from_users_is_escaped_everywhere(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    reply = assistant.handle(
+        Incoming(user_id=100, chat_id=100, text="/start", display_name="<b>Eve</b> & co")
+    )[0]
+    assert "Welcome, &lt;b&gt;Eve&lt;/b&gt; &amp; co!" in reply.text
+    [not_found] = chat.send("<script>alert(1)</script>")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in not_found.text
+    [unknown] = chat.send("/mentors <i>nothing</i>")
+    assert "&lt;i&gt;nothing&lt;/i&gt;" in unknown.text
+    [command] = chat.send("/<b>")
+    assert "/&lt;b&gt;" in command.text
