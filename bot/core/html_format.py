@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from bot.core.texts import Safe, escape
 
 
 def link(label: str, url: str | None) -> Safe:
     """``<a href>`` for http(s) URLs; anything else is shown as plain, escaped text."""
     if url and url.startswith(("http://", "https://")):
-        return Safe(f'<a href="{escape(url)}">{escape(label)}</a>')
+        return Safe(f'<a href="{html.escape(url, quote=True)}">{escape(label)}</a>')
     return escape(label)
 
 

@@ -32,3 +32,12 @@ def test_language_codes_pick_a_supported_language() -> None:
     assert pick_language("FR") == "fr"
     assert pick_language("de") == "en"
     assert pick_language(None) == "en"
+
+
+def test_links_escape_their_address_and_refuse_other_schemes() -> None:
+    from bot.core.html_format import link
+
+    assert link("A & B", 'https://x.org/?a=1&b="2"') == (
+        '<a href="https://x.org/?a=1&amp;b=&quot;2&quot;">A &amp; B</a>'
+    )
+    assert link("<click>", "javascript:alert(1)") == "&lt;click&gt;"

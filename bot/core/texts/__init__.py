@@ -25,10 +25,14 @@ class Safe(str):
 
 
 def escape(value: object) -> Safe:
-    """Escape any value for the HTML subset (a `Safe` value passes through unchanged)."""
+    """Escape any value for text content in the HTML subset (`Safe` values pass unchanged).
+
+    Quotes stay readable: values never land inside an attribute (links are built by
+    `bot.core.html_format.link`, which escapes its href for an attribute).
+    """
     if isinstance(value, Safe):
         return value
-    return Safe(html.escape(str(value), quote=True))
+    return Safe(html.escape(str(value), quote=False))
 
 
 def pick_language(code: str | None) -> str:
