@@ -170,6 +170,7 @@ async def test_a_failing_core_gets_an_apology_and_a_log_line_without_the_token(
         raise RuntimeError("database on fire")
 
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # the CLI quietens it; here it must speak
     async with run_bot(ScriptedCore(explode)):
         update_id = await standin.send_text(ANA, "hello")
         [reply] = await standin.wait_for_bot_messages(ANA.id, 1)
