@@ -93,7 +93,8 @@ def _stored_area(area: AreaResult) -> dict[str, Any]:
 
 
 def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
-    """Chart and scores, then the weak areas with mentors and guide passages."""
+    """A "completed" note in place of the last question, the chart and scores, then the weak
+    areas with mentors and guide passages."""
     from scoring.charts import render_chart
 
     model = turn.services.index_model
@@ -120,8 +121,10 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     weak = sorted(
         (a for a in result.areas if a.weak and a.score is not None), key=lambda a: a.score or 0
     )
+    # The last question's message becomes a note, so its buttons cannot be pressed again.
+    done = Reply(text=turn.t("sc_completed"), edit=True, toast=turn.t("sc_saved"))
     if not weak:
-        return [first, Reply(text=turn.t("sc_no_weak"))]
+        return [done, first, Reply(text=turn.t("sc_no_weak"))]
     blocks = [_weak_area_block(turn, model, area) for area in weak]
     visit_buttons = tuple(
         (
@@ -132,7 +135,7 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
         )
         for area in weak[:VISIT_BUTTONS]
     )
-    replies = [first, *(Reply(text=text) for text in _pack(blocks))]
+    replies = [done, first, *(Reply(text=text) for text in _pack(blocks))]
     last = replies[-1]
     replies[-1] = Reply(text=last.text, buttons=visit_buttons)
     return replies

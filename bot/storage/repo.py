@@ -261,9 +261,10 @@ def result_for(session: Session, *, run_id: int) -> Result | None:
 
 
 def previous_result(
-    session: Session, *, user_id: int, before_run_id: int
+    session: Session, *, user_id: int, before_run_id: int, scope: str | None = None
 ) -> tuple[SelfcheckRun, Result] | None:
-    """The user's latest completed run before this one, with its result (for "+12 since")."""
+    """The user's latest completed run other than this one (of ``scope`` if given), with its
+    result (for "+12 in Education since March")."""
     stmt = (
         select(SelfcheckRun, Result)
         .join(Result, col(Result.run_id) == col(SelfcheckRun.id))
@@ -275,6 +276,8 @@ def previous_result(
         .order_by(col(SelfcheckRun.finished_at).desc(), col(SelfcheckRun.id).desc())
         .limit(1)
     )
+    if scope is not None:
+        stmt = stmt.where(col(SelfcheckRun.scope) == scope)
     row = session.exec(stmt).first()
     return (row[0], row[1]) if row else None
 

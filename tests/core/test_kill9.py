@@ -64,7 +64,7 @@ def test_resume_after_kill_9_keeps_every_answer(
     assert f"question {run.position + 1}/{len(quick)}" in offer.text
     [question] = chat.press(buttons(offer)["Resume"])
     assert f"question {run.position + 1}/" in question.text
-    summary, *_ = answer_all(chat, services, "quick", question, best)
+    _, summary, *_ = answer_all(chat, services, "quick", question, best)
     assert summary.attachment is not None
     with session_scope(services.engine) as session:
         final = repo.answers_for(session, run_id=run.id or 0)

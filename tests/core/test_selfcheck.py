@@ -37,7 +37,8 @@ def test_quick_check_to_chart_weak_areas_mentors_and_comparison(
     assert {"Don't know", "Skip", "Pause"} <= set(buttons(first))
 
     results = answer_all(chat, services, "quick", first, worst)
-    summary, *weak = results
+    done, summary, *weak = results
+    assert done.edit and "Self-check complete" in done.text and not done.buttons
     assert summary.attachment is not None and summary.attachment.kind == "photo"
     assert summary.attachment.content.startswith(b"\x89PNG")
     assert "Overall: <b>0</b>/100" in summary.text and "estimate" in summary.text
@@ -59,7 +60,7 @@ def test_quick_check_to_chart_weak_areas_mentors_and_comparison(
 
     [menu] = chat.send("/selfcheck")
     [first] = chat.press(button(menu, "Quick"))
-    summary, *rest = answer_all(chat, services, "quick", first, best)
+    _, summary, *rest = answer_all(chat, services, "quick", first, best)
     assert "Since your previous self-check" in summary.text
     assert "+100 in Education since" in summary.text
     assert "No weak area" in rest[-1].text

@@ -127,6 +127,7 @@ TEXTS: dict[str, str] = {
     "scope_area": "area: {area}",
     "sc_answer_dont_know": "Don't know",
     "sc_answer_skipped": "Skipped",
+    "sc_completed": "✓ Self-check complete: your results follow.",
     "sc_results_heading": "<b>Your ICC Index self-check: estimated scores</b>",
     "sc_overall": "Overall: <b>{score}</b>/100",
     "sc_lens": "Intercultural lens: <b>{score}</b>/100",

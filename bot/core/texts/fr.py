@@ -143,6 +143,7 @@ TEXTS: dict[str, str] = {
     "scope_area": "domaine : {area}",
     "sc_answer_dont_know": "Je ne sais pas",
     "sc_answer_skipped": "Question passée",
+    "sc_completed": "✓ Auto-évaluation terminée : voici vos résultats.",
     "sc_results_heading": "<b>Votre auto-évaluation selon l'Index ICC : scores estimés</b>",
     "sc_overall": "Global : <b>{score}</b>/100",
     "sc_lens": "Prisme interculturel : <b>{score}</b>/100",
