@@ -130,6 +130,7 @@ class QAService:
         bundled_dir: Path = BUNDLED_CORPUS,
         chunk_size: int = CHUNK_SIZE,
         collection_prefix: str = COLLECTION_PREFIX,
+        vectors_dir: Path | None = SHIPPED_DIR,
     ) -> None:
         self._index_dir = index_dir
         self._chroma_url = chroma_url
@@ -139,6 +140,7 @@ class QAService:
         self._bundled_dir = bundled_dir
         self._chunk_size = chunk_size
         self._collection_prefix = collection_prefix
+        self._vectors_dir = vectors_dir
         self._caches: dict[str, VectorCache] | None = None
         self._retriever: HybridRetriever | None = None
         self._store: ChunkStore | None = None
@@ -178,6 +180,8 @@ class QAService:
         """
         question = " ".join(question.split())
         language = detect_language(question)
+        if not any(ch.isalnum() for ch in question):
+            return self._not_covered(question, language, Retrieval([], {}))
         retrieval = self.retrieve(question, k=k, previous=previous, language=language)
         sources = [self._source(hit) for hit in retrieval.hits]
         if not retrieval.hits or self._abstention.is_weak(retrieval.evidence):
@@ -316,11 +320,14 @@ class QAService:
         return report
 
     def _vector_caches(self, retriever: HybridRetriever) -> dict[str, VectorCache]:
-        """The shipped vectors of the bundled corpus, per embedder (loaded once, on demand)."""
+        """The shipped vectors of the bundled corpus, per embedder (loaded once, on demand);
+        none when `vectors_dir` is None (the latency bench times a full embedding that way)."""
         if self._caches is None:
+            folder = self._vectors_dir
             self._caches = {
-                e.name: VectorCache.load(SHIPPED_DIR / f"{e.name}.npz", e.model_id)
+                e.name: VectorCache.load(folder / f"{e.name}.npz", e.model_id)
                 for e in retriever.embedders
+                if folder is not None
             }
         return self._caches
 

@@ -96,3 +96,9 @@ def test_concurrent_questions_match_sequential_answers(qa: QAService) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(qa.ask, questions))
     assert parallel == sequential
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!…"])
+def test_empty_or_symbol_only_questions_are_not_covered(qa: QAService, question: str) -> None:
+    answer = qa.ask(question)
+    assert not answer.answered and answer.sources == [] and answer.closest_topics == []
