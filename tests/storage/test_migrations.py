@@ -42,3 +42,17 @@ def test_upgrading_again_keeps_the_data(database_url: str) -> None:
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     assert len(versions) == 1
     second.dispose()
+
+
+def test_the_migrations_run_down_and_up_again(engine: Engine) -> None:
+    from alembic import command
+
+    from bot.storage.db import alembic_config
+
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    make_engine(engine.url.render_as_string(hide_password=False)).dispose()
+    assert "answers" in inspect(engine).get_table_names()
