@@ -285,6 +285,7 @@ async def answer_callback_query(state: BotApiState, params: Params) -> Any:
     if query_id not in state.answered_callbacks or state.answered_callbacks[query_id] is not None:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     state.answered_callbacks[query_id] = str(params.get("text") or "")
+    state.add_toast(query_id, state.answered_callbacks[query_id] or "")
     return True
 
 

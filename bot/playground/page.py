@@ -62,9 +62,13 @@ def add_routes(app: web.Application, standin: StandIn) -> None:
         except (KeyError, ValueError):
             raise web.HTTPBadRequest(text="chat_id and since must be numbers") from None
         with contextlib.suppress(TimeoutError):
-            await state.wait_until(lambda: state.changed_since(chat_id, since), POLL_SECONDS)
+            await state.wait_until(
+                lambda: state.changed_since(chat_id, since) or state.toasts_since(chat_id, since),
+                POLL_SECONDS,
+            )
         changed = state.changed_since(chat_id, since)
-        return web.json_response({"messages": [m.to_page() for m in changed]})
+        toasts = [{"version": v, "text": text} for v, text in state.toasts_since(chat_id, since)]
+        return web.json_response({"messages": [m.to_page() for m in changed], "toasts": toasts})
 
     async def send(request: web.Request) -> web.Response:
         data = await request.json()

@@ -127,6 +127,7 @@ class StandIn:
             raise ValueError(f"no message {message_id} in chat {user.id}")
         query_id = uuid.uuid4().hex
         self.state.answered_callbacks[query_id] = None
+        self.state.callback_chats[query_id] = user.id
         query = {
             "id": query_id,
             "from": user.to_api(),

@@ -149,7 +149,12 @@ class BotApiState:
     balance_webhooks: bool = False
     webhook_pool: list[str] = field(default_factory=list)
     users: dict[int, PlaygroundUser] = field(default_factory=dict)
+    #: Button presses: query id -> the answer's text (None until the bot answers).
     answered_callbacks: dict[str, str | None] = field(default_factory=dict)
+    #: Which chat each button press came from, so its toast is shown there.
+    callback_chats: dict[str, int] = field(default_factory=dict)
+    #: Toasts (callback answers with text) per chat, as (version, text).
+    toasts: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _version: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
@@ -232,6 +237,15 @@ class BotApiState:
 
     def changed_since(self, chat_id: int, version: int) -> list[Message]:
         return [m for m in self.chats.get(chat_id, []) if m.version > version]
+
+    def add_toast(self, query_id: str, text: str) -> None:
+        """Show a callback answer's text in the chat the press came from."""
+        chat_id = self.callback_chats.get(query_id)
+        if chat_id is not None and text:
+            self.toasts.setdefault(chat_id, []).append((next(self._version), text))
+
+    def toasts_since(self, chat_id: int, version: int) -> list[tuple[int, str]]:
+        return [(v, text) for v, text in self.toasts.get(chat_id, []) if v > version]
 
     # -- files --------------------------------------------------------------------------------
 

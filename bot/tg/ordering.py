@@ -45,6 +45,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if not self._users[key]:  # nobody waits: forget the chat so memory stays bounded
                 del self._users[key], self._locks[key]
 
+    @property
+    def chats_in_progress(self) -> int:
+        """Chats with an update being handled or waiting (their locks are kept until then)."""
+        return len(self._locks)
+
     async def initialize(self) -> None:
         """Nothing to allocate: locks are created per chat on demand."""
 

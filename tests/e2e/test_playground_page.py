@@ -73,7 +73,7 @@ async def test_a_quick_self_check_clicked_through_shows_the_chart(
     await say(page, "/selfcheck")
     await page.get_by_role("button", name="Quick check").click(timeout=60_000)
     chart = page.locator(".msg.bot img")
-    for _ in range(80):
+    for turn in range(80):
         if await chart.count():
             break
         question = page.locator(".msg.bot", has=page.locator(".keyboard")).last
@@ -95,6 +95,8 @@ async def test_a_quick_self_check_clicked_through_shows_the_chart(
                 arg=[message_id, before],
                 timeout=60_000,
             )
+        if turn == 0:  # the bot's callback answer shows as a toast
+            await page.locator(".toast", has_text="Saved").first.wait_for(timeout=10_000)
     await chart.first.wait_for(timeout=60_000)
     await page.wait_for_function(
         "() => { const i = document.querySelector('.msg.bot img');"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -149,7 +150,7 @@ async def test_one_chat_in_order_while_other_chats_proceed(
         return echo(incoming)
 
     core = ScriptedCore(respond)
-    async with run_bot(core):
+    async with run_bot(core) as application:
         await standin.send_text(ANA, "slow")
         await standin.wait_for(lambda: core.seen)
         await standin.send_text(ANA, "second")
@@ -160,6 +161,11 @@ async def test_one_chat_in_order_while_other_chats_proceed(
         assert [i.text for i in core.seen] == ["slow", "meanwhile"]
         release.set()
         replies = await standin.wait_for_bot_messages(ANA.id, 2)
+        for _ in range(100):  # the last handler returns just after its reply is sent
+            if not application.update_processor.chats_in_progress:
+                break
+            await asyncio.sleep(0.05)
+        assert application.update_processor.chats_in_progress == 0  # no lock left behind
     assert [m.text for m in replies] == ["You said slow", "You said second"]
 
 

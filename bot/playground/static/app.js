@@ -104,6 +104,10 @@ async function poll() {
         show(msg);
         since = Math.max(since, msg.version);
       }
+      for (const t of data.toasts) {
+        toast(t.text);
+        since = Math.max(since, t.version);
+      }
     } catch (err) {
       await new Promise((r) => setTimeout(r, 1000));
     }
