@@ -64,3 +64,38 @@ async def test_updates_arrive_by_webhook_and_a_wrong_secret_is_refused(
                     assert response.status == 403
     assert [i.text for i in core.seen] == ["hello"]
     assert isinstance(core.seen[0], Incoming)
+
+
+async def test_a_balancing_stand_in_alternates_updates_between_replicas(tmp_path: Path) -> None:
+    """Two replicas behind one public URL, as a load balancer would spread them (issue #6)."""
+    async with StandIn(balance_webhooks=True) as standin:
+        settings = load_settings(
+            telegram_bot_token=TOKEN, telegram_api_base_url=standin.base_url, icc_data_dir=tmp_path
+        )
+        cores = [ScriptedCore(lambda i, n=n: [Reply(text=f"{n}: {i.text}")]) for n in (1, 2)]
+        ports = [free_port(), free_port()]
+        async with (
+            webhook(
+                build_application(settings, build_services(settings), core=cores[0]),
+                listen="127.0.0.1",
+                port=ports[0],
+                url_path="hook",
+                webhook_url=f"http://127.0.0.1:{ports[0]}/hook",
+                secret_token="s3cret",
+            ),
+            webhook(
+                build_application(settings, build_services(settings), core=cores[1]),
+                listen="127.0.0.1",
+                port=ports[1],
+                url_path="hook",
+                webhook_url=f"http://127.0.0.1:{ports[1]}/hook",
+                secret_token="s3cret",
+            ),
+        ):
+            for n in range(4):
+                await standin.send_text(ANA, f"m{n}")
+                await standin.wait_for_bot_messages(ANA.id, n + 1)
+    assert [len(core.seen) for core in cores] == [2, 2]
+    assert sorted(m.text for m in standin.bot_messages(ANA.id)) == sorted(
+        f"{n}: {i.text}" for n, core in ((1, cores[0]), (2, cores[1])) for i in core.seen
+    )
