@@ -35,6 +35,7 @@ format: install
 bench: install
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
