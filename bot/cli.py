@@ -41,17 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Masks the bot token in every formatted line, tracebacks included.
+
+    Libraries log request URLs (and exceptions quoting them) that embed the token; masking the
+    final text at the one handler we install covers them all, whoever logged.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+        return text.replace(token, "<token>") if token else text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, configure logging once, run the chosen command and return its exit code."""
     from bot.config import SettingsError
     from bot.core.errors import UserFacingError
 
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, handlers=[handler])
     for noisy in (
         "httpx",
         "httpcore",
