@@ -1,7 +1,9 @@
 """`icc-assistant run` (the bot on Telegram) and `icc-assistant playground` (the bot in a browser).
 
 `run` polls by default and switches to a webhook when ICC_WEBHOOK_URL is set (listening on
-ICC_WEBHOOK_LISTEN, checking ICC_WEBHOOK_SECRET on every delivery). TELEGRAM_API_BASE_URL points
+ICC_WEBHOOK_LISTEN, checking ICC_WEBHOOK_SECRET on every delivery, serving `/healthz` and
+`/metrics` on the same port, for a load balancer in front of several replicas; SIGTERM stops it
+after the updates already received are handled). TELEGRAM_API_BASE_URL points
 it at another Bot API server, such as the stand-in. `playground` runs the stand-in, its web page
 and the real bot in one process, so the assistant can be tried with no Telegram account.
 """
@@ -12,7 +14,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+import signal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.config import load_settings
@@ -65,22 +68,20 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 def run_bot(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM."""
-    from bot.tg.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application
+    from bot.tg.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application, webhook
 
     settings = load_settings()
     if not settings.telegram_bot_token:
         raise UserFacingError(
             "TELEGRAM_BOT_TOKEN is not set (try `icc-assistant playground` to run without Telegram)"
         )
-    webhook = _webhook_options(settings)
+    options = _webhook_options(settings)
     services = build_services(settings)
     warm_up(services)
     application = build_application(settings, services)
-    if webhook:
+    if options:
         log.info("webhook mode: listening on %s", settings.icc_webhook_listen)
-        application.run_webhook(
-            **webhook, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
-        )
+        asyncio.run(_until_stopped(webhook(application, **options, services=services)))
     else:
         log.info("polling %s", urlsplit(settings.telegram_api_base_url).netloc)
         application.run_polling(
@@ -89,8 +90,20 @@ def run_bot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _webhook_options(settings: Settings) -> dict[str, object]:
-    """`run_webhook` arguments, or {} for polling. A webhook without a secret is refused:
+async def _until_stopped(server: contextlib.AbstractAsyncContextManager[object]) -> None:
+    """Serve until SIGINT or SIGTERM (what `docker stop` and orchestrators send)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with server:
+        log.info("ready")
+        await stop.wait()
+    log.info("stopped")
+
+
+def _webhook_options(settings: Settings) -> dict[str, Any]:
+    """`bot.tg.app.webhook` arguments, or {} for polling. A webhook without a secret is refused:
     anyone who guesses the URL could otherwise post forged updates."""
     if not settings.icc_webhook_url:
         return {}

@@ -4,7 +4,7 @@ One factory used by `icc-assistant run`, the playground, the end-to-end tests an
 so they all run the same bot: retrying HTTP that never duplicates a message, `AIORateLimiter`
 (a 429 delays a reply instead of losing it), updates of different chats concurrent and of one
 chat in order, no PTB persistence (the database is the only state), the command menu registered
-on start.
+on start, Prometheus metrics counted (served by webhook mode next to `/healthz`).
 """
 
 from __future__ import annotations
@@ -21,15 +21,21 @@ from telegram.ext import (
     BaseRateLimiter,
     CallbackQueryHandler,
     MessageHandler,
-    Updater,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot.tg.errors import guard_token, on_error
 from bot.tg.handlers import Core, TelegramHandlers
-from bot.tg.ordering import PerChatUpdateProcessor
+from bot.tg.metrics import (
+    METRICS_KEY,
+    BotMetrics,
+    InstrumentedUpdateProcessor,
+    error_counter,
+    metrics_of,
+)
 from bot.tg.request import RetryingRequest
+from bot.tg.webhook_server import WebhookServer
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -73,6 +79,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is empty")
     guard_token(token)
     base = settings.telegram_api_base_url
+    metrics = BotMetrics()
     application = (
         ApplicationBuilder()
         .token(token)
@@ -90,7 +97,7 @@ def build_application(
         )
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=5))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(InstrumentedUpdateProcessor(metrics))
         .post_init(register_commands)
         .build()
     )
@@ -100,6 +107,8 @@ def build_application(
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, handlers.on_message)
     )
     application.add_error_handler(on_error)
+    application.add_error_handler(error_counter(metrics))
+    application.bot_data[METRICS_KEY] = metrics
     return application
 
 
@@ -115,11 +124,16 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     Unlike `Application.run_polling` it neither blocks nor touches signal handlers or the event
     loop, so it can share a loop with the stand-in and a test.
     """
-    async with _started(application) as updater:
+    async with _running(application):
+        updater = application.updater
+        assert updater is not None
         await updater.start_polling(
             timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
         )
-        yield application
+        try:
+            yield application
+        finally:
+            await updater.stop()
 
 
 @asynccontextmanager
@@ -131,33 +145,45 @@ async def webhook(
     url_path: str,
     webhook_url: str,
     secret_token: str,
+    services: Services | None = None,
 ) -> AsyncIterator[Application]:
-    """Run the bot in webhook mode inside an ``async with`` (tests, replicas in one process).
+    """Run the bot in webhook mode inside an ``async with`` (`icc-assistant run`, tests, bench).
 
-    PTB's webhook server answers 403 to any delivery without the right secret header.
+    Deliveries without the right secret header get 403. `/metrics` is served on the same port,
+    and `/healthz` too when ``services`` are given. The webhook is registered after the server
+    listens, so no delivery finds the port closed, and left in place on exit: with replicas
+    behind one URL, one replica stopping must not unregister the others.
     """
-    async with _started(application) as updater:
-        await updater.start_webhook(
-            listen=listen,
-            port=port,
-            url_path=url_path,
-            webhook_url=webhook_url,
-            secret_token=secret_token,
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-        )
-        yield application
+    server = WebhookServer(
+        application,
+        listen=listen,
+        port=port,
+        url_path=url_path,
+        secret_token=secret_token,
+        metrics=metrics_of(application),
+        services=services,
+    )
+    async with _running(application):
+        await server.start()
+        try:
+            await application.bot.set_webhook(
+                url=webhook_url,
+                secret_token=secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+            yield application
+        finally:
+            await server.stop()  # stop accepting first; queued updates are still handled
 
 
 @asynccontextmanager
-async def _started(application: Application) -> AsyncIterator[Updater]:
+async def _running(application: Application) -> AsyncIterator[Application]:
     async with application:
         if application.post_init is not None:  # run_polling would call it; we do the same
             await application.post_init(application)
         await application.start()
-        assert application.updater is not None
         try:
-            yield application.updater
+            yield application
         finally:
-            await application.updater.stop()
             await application.stop()
