@@ -12,7 +12,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import mentors_flow, payloads, qa_flow, selfcheck_flow, start_flow
+from bot.core import (
+    admin_flow,
+    curation_flow,
+    mentors_flow,
+    payloads,
+    privacy_flow,
+    qa_flow,
+    selfcheck_flow,
+    start_flow,
+    visit_flow,
+)
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, NotAllowed, StaleAction, UserFacingError
 from bot.core.inputs import MAX_TEXT_CHARS, TextProblem, check_text
@@ -39,10 +49,20 @@ COMMANDS: dict[str, Command] = {
     "start": start_flow.start,
     "help": start_flow.help_command,
     "language": start_flow.language,
-    "privacy": start_flow.privacy,
+    "privacy": privacy_flow.privacy,
+    "mydata": privacy_flow.my_data,
+    "forget": privacy_flow.forget,
     "cancel": start_flow.cancel,
     "selfcheck": selfcheck_flow.command,
     "mentors": mentors_flow.command,
+    "visit": visit_flow.command,
+    "myrequests": visit_flow.my_requests,
+    # The secretariat's commands (each refuses non-admins itself).
+    "requests": admin_flow.requests_command,
+    "export": admin_flow.export,
+    "stats": admin_flow.stats,
+    "documents": curation_flow.documents,
+    "remove": curation_flow.remove,
 }
 
 #: Button handlers, by payload kind (name and version).
@@ -53,8 +73,12 @@ BUTTONS: dict[str, ButtonHandler] = {
     selfcheck_flow.SCOPE: selfcheck_flow.scope_button,
     selfcheck_flow.RESUME: selfcheck_flow.resume_button,
     selfcheck_flow.STEP: selfcheck_flow.step_button,
-    selfcheck_flow.VISIT: selfcheck_flow.visit_button,
+    visit_flow.FROM_RESULTS: visit_flow.results_button,
     mentors_flow.MENTORS: mentors_flow.button,
+    visit_flow.VISIT: visit_flow.button,
+    admin_flow.ADMIN: admin_flow.button,
+    privacy_flow.CONSENT: privacy_flow.consent_button,
+    privacy_flow.FORGET: privacy_flow.forget_button,
 }
 
 
@@ -132,7 +156,7 @@ class Assistant:
                 raise InvalidInput(f"unknown payload kind {payload.kind}")
             return handler(turn, payload)
         if incoming.document is not None:
-            return [Reply(text=turn.t("file_not_supported"))]
+            return curation_flow.upload(turn, incoming.document)
         text = incoming.text or ""
         problem = check_text(text)
         if problem is not None:
@@ -142,6 +166,8 @@ class Assistant:
             return self._command(turn, text)
         if turn.user.state == DialogState.AWAITING_CITY:
             return start_flow.city_text(turn, text)
+        if turn.user.state in visit_flow.TEXT_STATES:
+            return visit_flow.text(turn, text)
         return qa_flow.ask(turn, text)
 
     def _command(self, turn: Turn, text: str) -> list[Reply]:

@@ -16,3 +16,9 @@ class DialogState(StrEnum):
     IDLE = "idle"
     #: Free text is the name of the city the user works for (after /start).
     AWAITING_CITY = "awaiting_city"
+    #: Free text is the preferred period of the study visit being drafted.
+    VISIT_PERIOD = "visit_period"
+    #: Free text is the group size of the study visit being drafted.
+    VISIT_GROUP = "visit_group"
+    #: Free text is the short note of the study visit being drafted.
+    VISIT_NOTE = "visit_note"

@@ -97,8 +97,11 @@ def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
 
 def _mentors_reply(turn: Turn, area_id: str) -> Reply:
     name = turn.services.index_model.area(area_id).name_in(turn.lang)
+    # The study-visit flow (bot.core.visit_flow) starts a request for this area from here.
+    visit = Button(shorten(turn.t("btn_visit", area=name), 60), payloads.make("vis1", "s", area_id))
     return Reply(
-        text=join_lines(turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id))
+        text=join_lines(turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id)),
+        buttons=((visit,),),
     )
 
 

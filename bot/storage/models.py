@@ -236,3 +236,50 @@ class OfficialAreaScore(SQLModel, table=True):
     network_average: float | None = Field(default=None)
     source_url: str = Field(default="", max_length=500)
     imported_at: datetime = _ts()
+
+
+class VisitStatus(StrEnum):
+    """Where a study-visit request stands; the secretariat moves it on, the officer is told."""
+
+    NEW = "new"
+    FORWARDED = "forwarded"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DONE = "done"
+
+
+class VisitRequest(SQLModel, table=True):
+    """A study-visit request from an officer, routed to the secretariat.
+
+    The officer is reached through ``user_id`` (their chat is on the user row), so forgetting
+    the user leaves the request anonymous: the FK is set NULL and the note is cleared.
+    """
+
+    __tablename__ = "visit_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Shown to officers and admins ("SV-2026-0007"); set right after the row gets its id.
+    reference: str | None = Field(default=None, max_length=20, unique=True)
+    user_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True),
+    )
+    #: The requesting city (the city's, not the person's, so it stays after anonymisation).
+    city: str | None = Field(default=None, max_length=120)
+    country: str | None = Field(default=None, max_length=120)
+    area_id: str = Field(max_length=80, index=True)
+    #: The chosen mentor city; None lets the secretariat choose.
+    mentor_city: str | None = Field(default=None, max_length=120)
+    #: "onsite" or "online".
+    format: str = Field(max_length=16)
+    period: str = Field(max_length=120)
+    group_size: int
+    note: str = Field(default="", max_length=600)
+    status: str = Field(default=VisitStatus.NEW, max_length=16, index=True)
+    #: The self-check run the request came from, if any.
+    run_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("selfcheck_runs.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = _ts(index=True)
+    updated_at: datetime = _ts()

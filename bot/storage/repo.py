@@ -29,6 +29,8 @@ from bot.storage.models import (
     RunStatus,
     SelfcheckRun,
     User,
+    VisitRequest,
+    VisitStatus,
     utcnow,
 )
 
@@ -396,3 +398,242 @@ def official_scores(session: Session) -> list[OfficialAreaScore]:
         col(OfficialAreaScore.city), col(OfficialAreaScore.year), col(OfficialAreaScore.area_id)
     )
     return list(session.exec(stmt).all())
+
+
+# --- study-visit requests --------------------------------------------------------------------
+
+
+def add_visit_request(
+    session: Session,
+    *,
+    user_id: int,
+    city: str | None,
+    country: str | None,
+    area_id: str,
+    mentor_city: str | None,
+    format: str,
+    period: str,
+    group_size: int,
+    note: str,
+    run_id: int | None = None,
+) -> VisitRequest:
+    """Store a new request and give it its reference ("SV-2026-0007": year and row id)."""
+    now = utcnow()
+    request = VisitRequest(
+        user_id=user_id,
+        city=city,
+        country=country,
+        area_id=area_id,
+        mentor_city=mentor_city,
+        format=format,
+        period=period[:120],
+        group_size=group_size,
+        note=note[:600],
+        status=VisitStatus.NEW,
+        run_id=run_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    request.reference = f"SV-{now.year}-{request.id:04d}"
+    session.flush()
+    return request
+
+
+def get_visit_request(session: Session, *, request_id: int) -> VisitRequest | None:
+    """One request, fresh from the database."""
+    return session.get(VisitRequest, request_id, populate_existing=True)
+
+
+def visit_requests(
+    session: Session,
+    *,
+    user_id: int | None = None,
+    statuses: Sequence[str] = (),
+    area_id: str | None = None,
+    limit: int | None = None,
+) -> list[VisitRequest]:
+    """Requests, newest first, optionally of one officer, some statuses or one area."""
+    stmt = select(VisitRequest).order_by(
+        col(VisitRequest.created_at).desc(), col(VisitRequest.id).desc()
+    )
+    if user_id is not None:
+        stmt = stmt.where(col(VisitRequest.user_id) == user_id)
+    if statuses:
+        stmt = stmt.where(col(VisitRequest.status).in_(list(statuses)))
+    if area_id is not None:
+        stmt = stmt.where(col(VisitRequest.area_id) == area_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.exec(stmt.execution_options(populate_existing=True)).all())
+
+
+def set_visit_status(
+    session: Session, *, request_id: int, status: VisitStatus, allowed_from: Sequence[str]
+) -> None:
+    """Move a request to ``status`` if it is still in one of ``allowed_from``; else `Conflict`
+    (two admins pressing at once: the second sees what the first did)."""
+    stmt = (
+        update(VisitRequest)
+        .where(
+            col(VisitRequest.id) == request_id,
+            col(VisitRequest.status).in_(list(allowed_from)),
+        )
+        .values(status=status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(stmt).rowcount != 1:
+        raise Conflict(f"visit request {request_id} changed meanwhile")
+
+
+# --- matchmaking and statistics --------------------------------------------------------------
+
+
+def latest_results(session: Session) -> list[tuple[User, SelfcheckRun, Result]]:
+    """Each user's latest completed self-check with its result (the matchmaking's input)."""
+    stmt = (
+        select(User, SelfcheckRun, Result)
+        .join(SelfcheckRun, col(SelfcheckRun.user_id) == col(User.id))
+        .join(Result, col(Result.run_id) == col(SelfcheckRun.id))
+        .where(col(SelfcheckRun.status) == RunStatus.COMPLETED)
+        .order_by(col(SelfcheckRun.finished_at).desc(), col(SelfcheckRun.id).desc())
+    )
+    latest: dict[int, tuple[User, SelfcheckRun, Result]] = {}
+    for user, run, result in session.exec(stmt).all():
+        latest.setdefault(user.id, (user, run, result))
+    return list(latest.values())
+
+
+def question_log(session: Session, *, since: datetime) -> list[tuple[datetime, bool]]:
+    """(asked at, answered) of every question since ``since``, for the per-day statistics."""
+    stmt = select(Question.created_at, Question.answered).where(col(Question.created_at) >= since)
+    return [(row[0], bool(row[1])) for row in session.exec(stmt).all()]
+
+
+def feedback_counts(session: Session, *, since: datetime) -> tuple[int, int]:
+    """(helpful, not helpful) verdicts given since ``since``."""
+    stmt = (
+        select(Feedback.helpful, func.count())
+        .where(col(Feedback.created_at) >= since)
+        .group_by(col(Feedback.helpful))
+    )
+    counts = {bool(helpful): int(n) for helpful, n in session.exec(stmt).all()}
+    return counts.get(True, 0), counts.get(False, 0)
+
+
+def top_unanswered(session: Session, *, since: datetime, limit: int) -> list[tuple[str, int]]:
+    """The most frequent unanswered questions (case-insensitive), the curation queue."""
+    text_key = func.lower(col(Question.text))
+    stmt = (
+        select(text_key, func.count())
+        .where(col(Question.answered).is_(False), col(Question.created_at) >= since)
+        .group_by(text_key)
+        .order_by(func.count().desc(), text_key)
+        .limit(limit)
+    )
+    return [(str(text), int(n)) for text, n in session.exec(stmt).all()]
+
+
+def completed_runs_count(session: Session, *, since: datetime) -> int:
+    """Self-checks completed since ``since``."""
+    stmt = select(func.count()).where(
+        col(SelfcheckRun.status) == RunStatus.COMPLETED, col(SelfcheckRun.finished_at) >= since
+    )
+    return int(session.exec(stmt).one())
+
+
+def requests_by_area(session: Session) -> list[tuple[str, int]]:
+    """How many study-visit requests each area has, most first."""
+    stmt = (
+        select(VisitRequest.area_id, func.count())
+        .group_by(col(VisitRequest.area_id))
+        .order_by(func.count().desc(), col(VisitRequest.area_id))
+    )
+    return [(str(area), int(n)) for area, n in session.exec(stmt).all()]
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def runs_of(session: Session, *, user_id: int) -> list[tuple[SelfcheckRun, Result | None]]:
+    """Every self-check of a user with its result, oldest first (for /mydata)."""
+    stmt = (
+        select(SelfcheckRun, Result)
+        .join(Result, col(Result.run_id) == col(SelfcheckRun.id), isouter=True)
+        .where(col(SelfcheckRun.user_id) == user_id)
+        .order_by(col(SelfcheckRun.id))
+    )
+    return [(run, result) for run, result in session.exec(stmt).all()]
+
+
+def questions_of(session: Session, *, user_id: int) -> list[tuple[Question, Feedback | None]]:
+    """Every question a user asked, with their verdict on the answer (for /mydata)."""
+    stmt = (
+        select(Question, Feedback)
+        .join(Feedback, col(Feedback.question_id) == col(Question.id), isouter=True)
+        .where(col(Question.user_id) == user_id)
+        .order_by(col(Question.id))
+    )
+    return [(question, feedback) for question, feedback in session.exec(stmt).all()]
+
+
+def forget_user(session: Session, *, user_id: int) -> None:
+    """Erase a user: their requests are kept for the network's records but made anonymous
+    (note cleared, link cut), then the user row goes and the foreign keys do the rest:
+    self-checks, answers and results are deleted, questions and feedback lose their link."""
+    session.execute(
+        update(VisitRequest)
+        .where(col(VisitRequest.user_id) == user_id)
+        .values(user_id=None, note="", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Question)
+        .where(col(Question.user_id) == user_id)
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Feedback)
+        .where(col(Feedback.user_id) == user_id)
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(User).where(col(User.id) == user_id))
+    session.expunge_all()
+
+
+def users_not_seen_since(session: Session, *, before: datetime) -> list[int]:
+    """Ids of the users who have not written since ``before`` (the retention purge)."""
+    stmt = select(User.id).where(col(User.seen_at) < before)
+    return [int(user_id) for user_id in session.exec(stmt).all()]
+
+
+def detach_questions_before(session: Session, *, before: datetime) -> int:
+    """Cut old questions and verdicts from their askers; they still count in the statistics."""
+    old = select(Question.id).where(col(Question.created_at) < before)
+    session.execute(
+        update(Feedback)
+        .where(col(Feedback.question_id).in_(old), col(Feedback.user_id).is_not(None))
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    stmt = (
+        update(Question)
+        .where(col(Question.created_at) < before, col(Question.user_id).is_not(None))
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount
+
+
+def anonymise_requests_before(session: Session, *, before: datetime) -> int:
+    """Anonymise requests last changed before ``before`` (closed long ago or abandoned)."""
+    stmt = (
+        update(VisitRequest)
+        .where(col(VisitRequest.updated_at) < before, col(VisitRequest.user_id).is_not(None))
+        .values(user_id=None, note="")
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount

@@ -1,0 +1,374 @@
+"""The secretariat's side: request notifications and status buttons, /requests, /export, /stats.
+
+Admins are the users listed in ``settings.icc_admin_ids``. Every admin command and button checks
+it first and refuses anyone else politely, before reading or changing anything. A status change
+is a compare-and-set on the request's current status, so two admins pressing at once cannot
+both move it; the officer who asked is told of every change in their own chat and language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from bot.core import mentors_flow, payloads, visit_flow
+from bot.core.errors import InvalidInput, StaleAction
+from bot.core.html_format import join_lines, shorten
+from bot.core.messages import Attachment, Button, Reply
+from bot.core.texts import Safe, escape, t
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import VisitRequest, VisitStatus, utcnow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.services import Services
+
+#: ``adm1:<request id>:<new status | show>``.
+ADMIN = "adm1"
+#: The statuses a request can move to from each status.
+NEXT_STATUSES: dict[str, tuple[VisitStatus, ...]] = {
+    VisitStatus.NEW: (VisitStatus.FORWARDED, VisitStatus.ACCEPTED, VisitStatus.DECLINED),
+    VisitStatus.FORWARDED: (VisitStatus.ACCEPTED, VisitStatus.DECLINED),
+    VisitStatus.ACCEPTED: (VisitStatus.DONE,),
+}
+#: Requests listed by /requests, and how many of them get a "details" button.
+LISTED = 20
+DETAIL_BUTTONS = 8
+STATS_WINDOW = timedelta(days=30)
+STATS_DAYS_SHOWN = 14
+TOP_UNANSWERED = 5
+QUESTION_CHARS = 90
+
+Command = Callable[[Turn, str], list[Reply]]
+
+
+def is_admin(turn: Turn) -> bool:
+    """Whether the sender is one of the secretariat's admins."""
+    return turn.user_id in turn.services.settings.icc_admin_ids
+
+
+def admin_only(command: Command) -> Command:
+    """Refuse non-admins politely, before the command reads or changes anything."""
+
+    @wraps(command)
+    def guarded(turn: Turn, args: str) -> list[Reply]:
+        if not is_admin(turn):
+            return [Reply(text=turn.t("admin_only"))]
+        return command(turn, args)
+
+    return guarded
+
+
+# --- notifications and status changes --------------------------------------------------------
+
+
+def notify_new_request(turn: Turn, request: VisitRequest) -> list[Reply]:
+    """One message per admin, in their chat and language, with the status buttons."""
+    who = turn.incoming.display_name or ""
+    if turn.incoming.username:
+        who = f"{who} (@{turn.incoming.username})".strip()
+    with turn.read() as session:
+        admins = _admin_contacts(session, turn.services)
+        joint = _also_weak(session, request)
+    replies = []
+    for chat_id, lang in admins:
+        text = join_lines(
+            t(lang, "admin_new_request", who=who or "—"),
+            _details(turn.services, lang, request),
+            t(lang, "admin_also_weak", cities=", ".join(joint)) if joint else "",
+        )
+        replies.append(Reply(text=text, buttons=_status_buttons(lang, request), chat_id=chat_id))
+    return replies
+
+
+def _admin_contacts(session: Session, services: Services) -> list[tuple[int, str]]:
+    """(chat id, language) of each admin; one who never wrote is reached in their private chat
+    (whose id is their user id) in English."""
+    contacts = []
+    for admin_id in sorted(services.settings.icc_admin_ids):
+        user = repo.get_user(session, user_id=admin_id)
+        contacts.append((user.chat_id, user.language) if user else (admin_id, "en"))
+    return contacts
+
+
+def _also_weak(session: Session, request: VisitRequest) -> list[str]:
+    """Other cities sharing the request's area, for a joint thematic visit."""
+    from bot.core.matchmaking import shared_weak_areas
+
+    cities = shared_weak_areas(session).get(request.area_id, {})
+    return sorted(city for city in cities if city != request.city)
+
+
+def _details(services: Services, lang: str, request: VisitRequest) -> Safe:
+    return visit_flow.request_details(lang, services.index_model, request)
+
+
+def _status_buttons(lang: str, request: VisitRequest) -> tuple[tuple[Button, ...], ...]:
+    nexts = NEXT_STATUSES.get(request.status, ())
+    if not nexts:
+        return ()
+    return (
+        tuple(
+            Button(t(lang, f"btn_status_{status}"), payloads.make(ADMIN, request.id, status))
+            for status in nexts
+        ),
+    )
+
+
+def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """A status button (or "details") on a request, admins only."""
+    if not is_admin(turn):
+        return [Reply(text=turn.t("admin_only"), toast=turn.t("admin_only"))]
+    request_id, action = payload.int_field(0), payload.field(1)
+    with turn.read() as session:
+        request = repo.get_visit_request(session, request_id=request_id)
+    if request is None:
+        raise InvalidInput("no such request")
+    if action == "show":
+        text = _details(turn.services, turn.lang, request)
+        return [Reply(text=text, buttons=_status_buttons(turn.lang, request))]
+    try:
+        target = VisitStatus(action)
+    except ValueError:
+        raise InvalidInput("unknown status") from None
+    allowed_from = [status for status, nexts in NEXT_STATUSES.items() if target in nexts]
+    try:
+        with turn.write() as session:
+            repo.set_visit_status(
+                session, request_id=request_id, status=target, allowed_from=allowed_from
+            )
+    except repo.Conflict:
+        raise StaleAction("the request's status changed meanwhile") from None
+    with turn.read() as session:
+        request = repo.get_visit_request(session, request_id=request_id)
+        officer = repo.get_user(session, user_id=request.user_id) if request else None
+    assert request is not None
+    status_word = turn.t(f"visit_status_{request.status}")
+    replies = [
+        Reply(
+            text=_details(turn.services, turn.lang, request),
+            buttons=_status_buttons(turn.lang, request),
+            edit=True,
+            toast=turn.t("admin_status_set", status=status_word),
+        )
+    ]
+    if officer is not None:
+        lang = officer.language
+        replies.append(
+            Reply(
+                text=join_lines(
+                    t(
+                        lang,
+                        f"visit_now_{request.status}",
+                        reference=request.reference or "",
+                    ),
+                    "",
+                    _details(turn.services, lang, request),
+                ),
+                chat_id=officer.chat_id,
+            )
+        )
+    return replies
+
+
+# --- /requests -------------------------------------------------------------------------------
+
+
+@admin_only
+def requests_command(turn: Turn, args: str) -> list[Reply]:
+    """/requests [status] [area]: the latest requests, filtered."""
+    statuses, area_id = _filters(turn, args)
+    with turn.read() as session:
+        found = repo.visit_requests(session, statuses=statuses, area_id=area_id, limit=LISTED)
+    if not found:
+        return [Reply(text=turn.t("admin_no_requests"))]
+    model = turn.services.index_model
+    lines = [turn.t("admin_requests_heading", count=len(found))]
+    for request in found:
+        city = request.city or turn.t("visit_no_city")
+        lines.append(Safe(f"{visit_flow.request_line(turn.lang, model, request)} — {escape(city)}"))
+    buttons = tuple(
+        (Button(request.reference or str(request.id), payloads.make(ADMIN, request.id, "show")),)
+        for request in found
+        if request.status in NEXT_STATUSES
+    )[:DETAIL_BUTTONS]
+    return [Reply(text=join_lines(*lines), buttons=buttons)]
+
+
+def _filters(turn: Turn, args: str) -> tuple[list[str], str | None]:
+    """Status words (English or French) and the rest of the text as an area name."""
+    statuses: list[str] = []
+    rest = []
+    words = {status.value: status.value for status in VisitStatus}
+    for status in VisitStatus:
+        for lang in ("en", "fr"):
+            words[t(lang, f"visit_status_{status}").lower()] = status.value
+    for word in args.split():
+        if word.lower() in words:
+            statuses.append(words[word.lower()])
+        else:
+            rest.append(word)
+    area_id = None
+    if rest:
+        area = mentors_flow.match_area(turn.services.index_model, " ".join(rest))
+        if area is None:
+            raise InvalidInput(turn.t("admin_unknown_filter", text=" ".join(rest)[:80]))
+        area_id = area.id
+    return statuses, area_id
+
+
+# --- /export ---------------------------------------------------------------------------------
+
+
+REQUEST_COLUMNS = (
+    "reference",
+    "created_at",
+    "updated_at",
+    "status",
+    "city",
+    "country",
+    "area_id",
+    "area",
+    "mentor_city",
+    "format",
+    "period",
+    "group_size",
+    "note",
+    "officer",
+    "officer_username",
+)
+
+
+@admin_only
+def export(turn: Turn, args: str) -> list[Reply]:
+    """/export: the requests as CSV, and the self-check results of consenting officers."""
+    with turn.read() as session:
+        requests_csv = requests_as_csv(session, turn.services)
+        results_csv, shared = results_as_csv(session, turn.services)
+    stamp = f"{utcnow():%Y%m%d}"
+    replies = [
+        Reply(
+            text=turn.t("admin_export_requests"),
+            attachment=Attachment(f"icc-visit-requests-{stamp}.csv", requests_csv, "document"),
+        )
+    ]
+    if shared:
+        replies.append(
+            Reply(
+                text=turn.t("admin_export_results", count=shared),
+                attachment=Attachment(f"icc-selfcheck-results-{stamp}.csv", results_csv),
+            )
+        )
+    else:
+        replies.append(Reply(text=turn.t("admin_export_no_results")))
+    return replies
+
+
+def requests_as_csv(session: Session, services: Services) -> bytes:
+    """Every request, oldest first, with the officer's name while they are not forgotten."""
+    model = services.index_model
+    rows = []
+    for request in reversed(repo.visit_requests(session)):
+        officer = repo.get_user(session, user_id=request.user_id) if request.user_id else None
+        try:
+            area = model.area(request.area_id).name_in("en")
+        except KeyError:
+            area = request.area_id
+        rows.append(
+            {
+                **{key: getattr(request, key) for key in REQUEST_COLUMNS if hasattr(request, key)},
+                "created_at": request.created_at.isoformat(timespec="seconds"),
+                "updated_at": request.updated_at.isoformat(timespec="seconds"),
+                "area": area,
+                "officer": officer.display_name if officer else "",
+                "officer_username": officer.username or "" if officer else "",
+            }
+        )
+    return _csv(REQUEST_COLUMNS, rows)
+
+
+def results_as_csv(session: Session, services: Services) -> tuple[bytes, int]:
+    """The latest self-check of each officer who consented to share it: city, not person."""
+    area_ids = [area.id for area in services.index_model.areas]
+    columns = ("city", "country", "finished_at", "scope", "model_version", "overall", "lens")
+    rows = []
+    for user, run, result in repo.latest_results(session):
+        if not user.consent_share_results:
+            continue
+        scores = {area["id"]: area.get("score") for area in result.areas}
+        row = {
+            "city": run.city or user.city or "",
+            "country": user.country or "",
+            "finished_at": run.finished_at.isoformat(timespec="seconds") if run.finished_at else "",
+            "scope": run.scope,
+            "model_version": run.model_version,
+            "overall": _number(result.overall),
+            "lens": _number(result.lens),
+        }
+        row.update({area_id: _number(scores.get(area_id)) for area_id in area_ids})
+        rows.append(row)
+    rows.sort(key=lambda row: (row["city"], row["finished_at"]))
+    return _csv((*columns, *area_ids), rows), len(rows)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+    """UTF-8 with a BOM, so spreadsheet programs open accented city names correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- /stats ----------------------------------------------------------------------------------
+
+
+@admin_only
+def stats(turn: Turn, args: str) -> list[Reply]:
+    """/stats: the last 30 days of questions, feedback, self-checks and requests."""
+    now = utcnow()
+    since = now - STATS_WINDOW
+    with turn.read() as session:
+        asked_log = repo.question_log(session, since=since)
+        helpful, unhelpful = repo.feedback_counts(session, since=since)
+        unanswered = repo.top_unanswered(session, since=since, limit=TOP_UNANSWERED)
+        completed = repo.completed_runs_count(session, since=since)
+        by_area = repo.requests_by_area(session)
+    asked = Counter(f"{when:%Y-%m-%d}" for when, _ in asked_log)
+    answered = Counter(f"{when:%Y-%m-%d}" for when, ok in asked_log if ok)
+    share = f"{100 * sum(answered.values()) / len(asked_log):.0f}" if asked_log else "—"
+    lines: list[str] = [
+        turn.t("stats_heading", days=STATS_WINDOW.days),
+        turn.t("stats_questions", count=len(asked_log), share=share),
+    ]
+    for day in sorted(asked, reverse=True)[:STATS_DAYS_SHOWN]:
+        lines.append(turn.t("stats_day", day=day, count=asked[day], answered=answered[day]))
+    lines += ["", turn.t("stats_feedback", helpful=helpful, unhelpful=unhelpful)]
+    lines.append(turn.t("stats_unanswered_heading"))
+    if unanswered:
+        lines += [
+            turn.t("stats_unanswered_line", count=n, text=shorten(text, QUESTION_CHARS))
+            for text, n in unanswered
+        ]
+    else:
+        lines.append(turn.t("stats_none"))
+    lines += ["", turn.t("stats_selfchecks", count=completed), turn.t("stats_requests_heading")]
+    model = turn.services.index_model
+    if by_area:
+        for area_id, n in by_area:
+            name = visit_flow.area_name(model, area_id, turn.lang)
+            lines.append(turn.t("stats_area_line", area=name, count=n))
+    else:
+        lines.append(turn.t("stats_none"))
+    return [Reply(text=join_lines(*lines))]

@@ -1,0 +1,403 @@
+"""The officer's side of study visits: /visit, the results' and /mentors' buttons, /myrequests.
+
+A request is drafted step by step (area, mentor city, format, period, group size, note, confirm;
+drawn in visit_flow.mmd). The draft lives in ``users.state_data`` under a random token that every
+button of the draft carries: a button from an older or abandoned draft no longer matches and
+changes nothing. Confirming stores the request with its reference and notifies the admins in the
+same turn; the secretariat's side (admin_flow) moves its status on and tells the officer.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from bot.core import matchmaking, mentors_flow, payloads, privacy_flow, selfcheck_results
+from bot.core.dialog import DialogState
+from bot.core.errors import InvalidInput, NotAllowed, StaleAction
+from bot.core.html_format import join_lines, link, shorten
+from bot.core.messages import Button, Reply
+from bot.core.texts import Safe, t
+from bot.core.turn import Turn
+from bot.storage import repo
+from bot.storage.models import VisitRequest
+
+if TYPE_CHECKING:
+    from scoring.model import IndexModel
+
+#: Payload kind of every button of a draft: ``vis1:<token>:<step>:<value>``, or
+#: ``vis1:s:<area>`` to start a draft for an area (the /mentors button).
+VISIT = "vis1"
+#: Payload kind of the self-check results' buttons: ``visit1:<run id>:<area>``.
+FROM_RESULTS = selfcheck_results.VISIT
+FORMATS = ("onsite", "online")
+PERIODS = ("3m", "6m", "12m", "flex")
+GROUP_BUTTONS = (1, 2, 3, 4, 5, 6)
+MAX_GROUP = 50
+MAX_PERIOD_CHARS = 120
+MAX_NOTE_CHARS = 500
+#: Mentor cities offered (data mentors first, then consenting self-check cities).
+MENTOR_CHOICES = 5
+#: Requests shown by /myrequests.
+MY_REQUESTS_SHOWN = 10
+
+#: The dialogue states in which free text belongs to the draft.
+TEXT_STATES = (DialogState.VISIT_PERIOD, DialogState.VISIT_GROUP, DialogState.VISIT_NOTE)
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def command(turn: Turn, args: str) -> list[Reply]:
+    """/visit [area]: straight to the mentors of a named area, else the area menu."""
+    model = turn.services.index_model
+    area = mentors_flow.match_area(model, args) if args else None
+    if area is not None:
+        return [_start(turn, area.id, run_id=None, edit=False)]
+    draft = _new_draft(turn, area_id=None, run_id=None)
+    buttons = tuple(
+        (Button(shorten(a.name_in(turn.lang), 60), _data(draft, "a", a.id)),) for a in model.areas
+    )
+    prompt = turn.t("visit_unknown_area", text=args[:80]) if args else turn.t("visit_choose_area")
+    return [Reply(text=join_lines(turn.t("visit_intro"), "", prompt), buttons=buttons)]
+
+
+def results_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """ "Request a study visit: <area>" under a self-check's results (the user's own run)."""
+    run_id = payload.int_field(0)
+    area_id = _known_area(turn, payload.field(1))
+    with turn.read() as session:
+        run = repo.get_run(session, run_id=run_id)
+    if run is None:
+        raise InvalidInput("no such run")
+    if run.user_id != turn.user_id:
+        raise NotAllowed("someone else's self-check")
+    return [_start(turn, area_id, run_id=run_id, edit=False)]
+
+
+def my_requests(turn: Turn, args: str) -> list[Reply]:
+    """/myrequests: the officer's requests, newest first, with their status."""
+    with turn.read() as session:
+        requests = repo.visit_requests(session, user_id=turn.user_id, limit=MY_REQUESTS_SHOWN)
+    if not requests:
+        return [Reply(text=turn.t("myrequests_none"))]
+    model = turn.services.index_model
+    lines = [turn.t("myrequests_heading")]
+    lines += [request_line(turn.lang, model, request) for request in requests]
+    return [Reply(text=join_lines(*lines))]
+
+
+def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """Every button of a draft, checked against the user's current draft first."""
+    if payload.field(0) == "s":
+        return [_start(turn, _known_area(turn, payload.field(1)), run_id=None, edit=False)]
+    draft = _current_draft(turn, payload.field(0))
+    step, value = payload.field(1), payload.field(2)
+    if step == "a":
+        return [_start(turn, _known_area(turn, value), run_id=draft.get("run"), edit=True)]
+    if step == "m":
+        return [_choose_mentor(turn, draft, value)]
+    if step == "f":
+        if value not in FORMATS:
+            raise InvalidInput("unknown format")
+        return [_save_and_ask(turn, draft, {"format": value}, DialogState.VISIT_PERIOD, edit=True)]
+    if step == "p":
+        if value not in PERIODS:
+            raise InvalidInput("unknown period")
+        period = turn.t(f"visit_period_{value}")
+        return [_save_and_ask(turn, draft, {"period": period}, DialogState.VISIT_GROUP, edit=True)]
+    if step == "g":
+        if not value.isdigit() or int(value) not in GROUP_BUTTONS:
+            raise InvalidInput("unknown group size")
+        return [
+            _save_and_ask(turn, draft, {"group": int(value)}, DialogState.VISIT_NOTE, edit=True)
+        ]
+    if step == "n":
+        return [_confirm_step(turn, {**draft, "note": ""}, edit=True)]
+    if step == "c":
+        if value == "yes":
+            return _submit(turn, draft)
+        _clear_draft(turn)
+        return [Reply(text=turn.t("visit_cancelled"), edit=True)]
+    raise InvalidInput("unknown visit step")
+
+
+def text(turn: Turn, text: str) -> list[Reply]:
+    """Free text while a draft waits for the period, the group size or the note."""
+    draft = _current_draft(turn, None)
+    state = turn.user.state
+    if state == DialogState.VISIT_PERIOD:
+        if len(text) > MAX_PERIOD_CHARS:
+            return [Reply(text=turn.t("visit_period_too_long", limit=MAX_PERIOD_CHARS))]
+        return [_save_and_ask(turn, draft, {"period": text}, DialogState.VISIT_GROUP, edit=False)]
+    if state == DialogState.VISIT_GROUP:
+        if not text.isdigit() or not 1 <= int(text) <= MAX_GROUP:
+            return [_group_question(turn, draft, hint=True)]
+        return [
+            _save_and_ask(turn, draft, {"group": int(text)}, DialogState.VISIT_NOTE, edit=False)
+        ]
+    if len(text) > MAX_NOTE_CHARS:
+        return [Reply(text=turn.t("visit_note_too_long", limit=MAX_NOTE_CHARS))]
+    return [_confirm_step(turn, {**draft, "note": text}, edit=False)]
+
+
+# --- the draft -------------------------------------------------------------------------------
+
+
+def _new_draft(
+    turn: Turn, *, area_id: str | None, run_id: int | None, mentors: list[list[str]] | None = None
+) -> dict[str, Any]:
+    """A fresh draft replacing any earlier one (whose buttons thereby go stale)."""
+    draft: dict[str, Any] = {
+        "visit": secrets.token_hex(4),
+        "area": area_id,
+        "run": run_id,
+        "mentors": mentors or [],
+    }
+    _store(turn, draft, DialogState.IDLE)
+    return draft
+
+
+def _store(turn: Turn, draft: dict[str, Any], state: DialogState) -> None:
+    with turn.write() as session:
+        repo.update_user(session, user_id=turn.user_id, state=state, state_data=draft)
+    turn.user.state, turn.user.state_data = state, draft
+
+
+def _clear_draft(turn: Turn) -> None:
+    _store(turn, {}, DialogState.IDLE)
+
+
+def _current_draft(turn: Turn, token: str | None) -> dict[str, Any]:
+    """The user's draft; `StaleAction` if there is none or the button is from another one."""
+    with turn.read() as session:
+        user = repo.get_user(session, user_id=turn.user_id)
+    draft = dict(user.state_data) if user is not None else {}
+    if "visit" not in draft or (token is not None and draft["visit"] != token):
+        raise StaleAction("not the current study-visit draft")
+    return draft
+
+
+def _data(draft: dict[str, Any], step: str, value: object) -> str:
+    return payloads.make(VISIT, draft["visit"], step, value)
+
+
+def _known_area(turn: Turn, area_id: str) -> str:
+    try:
+        return turn.services.index_model.area(area_id).id
+    except KeyError:
+        raise InvalidInput("unknown area") from None
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+def _start(turn: Turn, area_id: str, *, run_id: int | None, edit: bool) -> Reply:
+    """The mentor step for ``area_id``: suggested cities with the reason, or the secretariat."""
+    mentors = _mentor_choices(turn, area_id)
+    draft = _new_draft(
+        turn,
+        area_id=area_id,
+        run_id=run_id,
+        mentors=[[city, country] for city, country, _ in mentors],
+    )
+    area = turn.services.index_model.area(area_id).name_in(turn.lang)
+    lines: list[str] = [turn.t("visit_heading", area=area)]
+    if mentors:
+        lines.append(turn.t("visit_mentors_intro"))
+        lines += [line for _, _, line in mentors]
+    else:
+        lines.append(turn.t("visit_no_mentor"))
+    lines += ["", turn.t("visit_choose_mentor")]
+    buttons = [
+        (Button(shorten(city, 60), _data(draft, "m", index)),)
+        for index, (city, _, _) in enumerate(mentors)
+    ]
+    buttons.append((Button(turn.t("btn_secretariat_chooses"), _data(draft, "m", "any")),))
+    buttons.append((Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),))
+    return Reply(text=join_lines(*lines), buttons=tuple(buttons), edit=edit)
+
+
+def _mentor_choices(turn: Turn, area_id: str) -> list[tuple[str, str, Safe]]:
+    """(city, country, the line saying why) of the documented mentors, then of the member
+    cities whose consenting officers' self-checks are strong in the area."""
+    from scoring.mentors import find_mentors
+
+    cities = turn.cities
+    own = cities.city(turn.user.city) if turn.user.city else None
+    found = find_mentors(
+        cities,
+        area_id,
+        own_city=turn.user.city,
+        own_country=turn.user.country,
+        own_population=own.population if own else None,
+        limit=MENTOR_CHOICES,
+        lang=turn.lang,
+    )
+    choices = [
+        (
+            m.city,
+            m.country,
+            turn.t(
+                "sc_mentor_line",
+                city=m.city,
+                country=m.country,
+                reason=shorten(m.reason, mentors_flow.REASON_CHARS),
+                link=link(turn.t("sc_source"), m.source_url),
+            ),
+        )
+        for m in found
+    ]
+    with turn.read() as session:
+        candidates = matchmaking.candidate_mentors(session, area_id=area_id)
+    named = {city for city, _, _ in choices} | {turn.user.city}
+    for candidate in candidates:
+        if len(choices) >= MENTOR_CHOICES or candidate.city in named:
+            continue
+        named.add(candidate.city)
+        line = turn.t(
+            "visit_candidate_line",
+            city=candidate.city,
+            country=candidate.country,
+            score=f"{candidate.score:.0f}",
+        )
+        choices.append((candidate.city, candidate.country, line))
+    return choices
+
+
+def _choose_mentor(turn: Turn, draft: dict[str, Any], value: str) -> Reply:
+    if value == "any":
+        mentor = None
+    else:
+        mentors = draft.get("mentors") or []
+        if not value.isdigit() or int(value) >= len(mentors):
+            raise InvalidInput("unknown mentor choice")
+        mentor = mentors[int(value)][0]
+    draft = {**draft, "mentor": mentor}
+    _store(turn, draft, DialogState.IDLE)
+    buttons = (
+        tuple(Button(turn.t(f"visit_format_{f}"), _data(draft, "f", f)) for f in FORMATS),
+        (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),),
+    )
+    return Reply(text=turn.t("visit_ask_format"), buttons=buttons, edit=True)
+
+
+def _save_and_ask(
+    turn: Turn, draft: dict[str, Any], values: dict[str, Any], state: DialogState, *, edit: bool
+) -> Reply:
+    """Keep a step's answer and ask the question of ``state``."""
+    draft = {**draft, **values}
+    _store(turn, draft, state)
+    cancel = (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),)
+    if state == DialogState.VISIT_PERIOD:
+        periods = tuple(
+            (Button(turn.t(f"visit_period_{p}"), _data(draft, "p", p)),) for p in PERIODS
+        )
+        return Reply(text=turn.t("visit_ask_period"), buttons=(*periods, cancel), edit=edit)
+    if state == DialogState.VISIT_GROUP:
+        return _group_question(turn, draft, hint=False, edit=edit)
+    skip = (Button(turn.t("btn_no_note"), _data(draft, "n", "none")),)
+    return Reply(
+        text=turn.t("visit_ask_note", limit=MAX_NOTE_CHARS), buttons=(skip, cancel), edit=edit
+    )
+
+
+def _group_question(turn: Turn, draft: dict[str, Any], *, hint: bool, edit: bool = False) -> Reply:
+    sizes = tuple(Button(str(n), _data(draft, "g", n)) for n in GROUP_BUTTONS)
+    cancel = (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),)
+    key = "visit_group_hint" if hint else "visit_ask_group"
+    return Reply(text=turn.t(key, limit=MAX_GROUP), buttons=(sizes, cancel), edit=edit)
+
+
+def _confirm_step(turn: Turn, draft: dict[str, Any], *, edit: bool) -> Reply:
+    _store(turn, draft, DialogState.IDLE)
+    model = turn.services.index_model
+    summary = join_lines(
+        turn.t("visit_confirm_heading"),
+        turn.t("visit_field_area", value=area_name(model, draft["area"], turn.lang)),
+        turn.t("visit_field_mentor", value=draft.get("mentor") or turn.t("visit_any_mentor")),
+        turn.t("visit_field_format", value=turn.t(f"visit_format_{draft['format']}")),
+        turn.t("visit_field_period", value=draft["period"]),
+        turn.t("visit_field_group", value=draft["group"]),
+        turn.t("visit_field_note", value=draft["note"]) if draft["note"] else "",
+    )
+    buttons = (
+        (
+            Button(turn.t("btn_visit_confirm"), _data(draft, "c", "yes")),
+            Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),
+        ),
+    )
+    return Reply(text=summary, buttons=buttons, edit=edit)
+
+
+def _submit(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
+    """Store the request, clear the draft (in one transaction) and notify the admins."""
+    if not all(draft.get(key) for key in ("area", "format", "period", "group")):
+        raise StaleAction("the draft is incomplete")
+    with turn.write() as session:
+        request = repo.add_visit_request(
+            session,
+            user_id=turn.user_id,
+            city=turn.user.city,
+            country=turn.user.country,
+            area_id=draft["area"],
+            mentor_city=draft.get("mentor"),
+            format=draft["format"],
+            period=draft["period"],
+            group_size=int(draft["group"]),
+            note=draft.get("note") or "",
+            run_id=draft.get("run"),
+        )
+        repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE, state_data={})
+    turn.user.state, turn.user.state_data = DialogState.IDLE, {}
+    from bot.core import admin_flow
+
+    done = Reply(
+        text=turn.t("visit_submitted", reference=request.reference or ""),
+        edit=True,
+        toast=turn.t("visit_sent_toast"),
+    )
+    return [
+        done,
+        *privacy_flow.consent_questions(turn),
+        *admin_flow.notify_new_request(turn, request),
+    ]
+
+
+# --- shared rendering ------------------------------------------------------------------------
+
+
+def area_name(model: IndexModel, area_id: str, lang: str) -> str:
+    try:
+        return model.area(area_id).name_in(lang)
+    except KeyError:
+        return area_id
+
+
+def request_line(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
+    """One line about a request: reference, area, mentor, status and date."""
+    return t(
+        lang,
+        "visit_request_line",
+        reference=request.reference or "",
+        area=area_name(model, request.area_id, lang),
+        mentor=request.mentor_city or t(lang, "visit_any_mentor"),
+        status=t(lang, f"visit_status_{request.status}"),
+        date=f"{request.created_at:%Y-%m-%d}",
+    )
+
+
+def request_details(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
+    """The whole request, for the secretariat's notification and the status messages."""
+    city = f"{request.city} ({request.country})" if request.city else t(lang, "visit_no_city")
+    return join_lines(
+        t(lang, "visit_details_heading", reference=request.reference or ""),
+        t(lang, "visit_field_city", value=city),
+        t(lang, "visit_field_area", value=area_name(model, request.area_id, lang)),
+        t(lang, "visit_field_mentor", value=request.mentor_city or t(lang, "visit_any_mentor")),
+        t(lang, "visit_field_format", value=t(lang, f"visit_format_{request.format}")),
+        t(lang, "visit_field_period", value=request.period),
+        t(lang, "visit_field_group", value=request.group_size),
+        t(lang, "visit_field_note", value=request.note) if request.note else "",
+        t(lang, "visit_field_status", value=t(lang, f"visit_status_{request.status}")),
+    )
