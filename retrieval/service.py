@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.answer import UNKNOWN_TERMS, AbstentionPolicy, closest_topics, extractive_answer
-from retrieval.chunking import CHUNK_SIZE
+from retrieval.chunking import CHUNK_SIZE, Chunk
 from retrieval.errors import DocumentError
-from retrieval.hybrid import HybridRetriever, Retrieval
+from retrieval.hybrid import Hit, HybridRetriever, Retrieval
 from retrieval.ingest import apply_documents, plan_ingest
 from retrieval.language import detect_language
 from retrieval.llm import NOT_COVERED, LLMWriter
-from retrieval.loaders import doc_id_for, load_document
+from retrieval.loaders import LoadedDocument, doc_id_for, load_document
 from retrieval.stores import COLLECTION_PREFIX, ChunkStore, open_chroma_client
 from retrieval.vector_cache import SHIPPED_DIR, VectorCache
 
@@ -32,7 +32,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 
 #: The shipped configuration, chosen by bench/retrieval.py (see bench/README.md).
 DEFAULT_EMBEDDERS = ("e5",)
-DEFAULT_ABSTENTION = AbstentionPolicy({"e5": 0.843, "e5@xl": 0.815})
+DEFAULT_ABSTENTION = AbstentionPolicy({"e5": 0.85, "e5@xl": 0.81})
 
 #: The bundled documents' language (what the unknown-term check compares against).
 CORPUS_LANGUAGE = "en"
@@ -229,7 +229,7 @@ class QAService:
         )
 
     @staticmethod
-    def _source(hit: Any) -> Source:
+    def _source(hit: Hit) -> Source:
         chunk = hit.chunk
         return Source(
             doc_id=chunk.doc_id,
@@ -275,11 +275,12 @@ class QAService:
             indexed = self._indexed_hashes(retriever)
             if indexed.get(document.doc_id) == document.content_hash:
                 return self._apply([], [document.doc_id], [], indexed, False)
+            # A file named like an indexed document replaces it (a newer version of it).
             return self._apply([document], [], [], indexed, False)
 
     def _apply(
         self,
-        documents: Sequence[Any],
+        documents: Sequence[LoadedDocument],
         unchanged: list[str],
         errors: list[tuple[str, str]],
         indexed: dict[str, str],
@@ -337,7 +338,7 @@ class QAService:
 
     def documents(self) -> list[DocumentInfo]:
         """Indexed documents, by short title."""
-        grouped: dict[str, list[Any]] = {}
+        grouped: dict[str, list[Chunk]] = {}
         for chunk in self.retriever.chunks():
             grouped.setdefault(chunk.doc_id, []).append(chunk)
         infos = []

@@ -49,7 +49,7 @@ def test_questions_in_other_languages_find_english_passages(
     answer = qa.ask(question)
     assert answer.language == language
     assert answer.answered
-    assert answer.sources[0].doc_id == "method-anti-rumours"
+    assert "method-anti-rumours" in [s.doc_id for s in answer.sources[:3]]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The CI gate: retrieval quality on the team's eval set must not regress below these floors.
 
-Measured at the time of writing (bench/retrieval.py): recall@5 0.984, MRR 0.935, non-English
-recall@5 0.975, abstains on 0.89 of the unanswerable and 0.04 of the answerable. The floors
+Measured at the time of writing (bench/retrieval.py): recall@5 0.984, MRR 0.930, non-English
+recall@5 0.975, abstains on 1.00 of the unanswerable and 0.03 of the answerable. The floors
 leave room for noise-free but legitimate small changes (a reworded digest), not for a broken
 fusion, a wrong model or a miscalibrated threshold.
 """
@@ -37,5 +37,5 @@ def test_questions_in_other_languages_floor(scores: Scores) -> None:
 
 
 def test_abstention_floors(scores: Scores) -> None:
-    assert scores.abstain_unanswerable >= 0.8, scores
+    assert scores.abstain_unanswerable >= 0.85, scores
     assert scores.abstain_answerable <= 0.05, scores
