@@ -298,7 +298,7 @@ class QAService:
                 retriever.embedders,
                 old_ids,
                 chunk_size=self._chunk_size,
-                caches=self._vector_caches(retriever),
+                caches=self._caches_for(documents, store, retriever),
                 progress=progress,
             )
             retriever.refresh()
@@ -319,6 +319,26 @@ class QAService:
             len(errors),
         )
         return report
+
+    def _caches_for(
+        self, documents: Sequence[LoadedDocument], store: ChunkStore, retriever: HybridRetriever
+    ) -> dict[str, VectorCache]:
+        """Shipped vectors plus the indexed vectors of the documents being replaced, so an
+        edit re-embeds only the passages whose text actually changed."""
+        replaced = {d.doc_id for d in documents}
+        old = [c for c in retriever.chunks() if c.doc_id in replaced]
+        caches = self._vector_caches(retriever)
+        if not old:
+            return caches
+        merged = {}
+        for embedder in retriever.embedders:
+            stored = store.vectors(embedder.name, [c.chunk_id for c in old])
+            kept = [c for c in old if c.chunk_id in stored]
+            base = caches.get(embedder.name) or VectorCache(embedder.model_id, {})
+            merged[embedder.name] = base.merged(
+                [c.indexed_text for c in kept], [stored[c.chunk_id] for c in kept]
+            )
+        return merged
 
     def _vector_caches(self, retriever: HybridRetriever) -> dict[str, VectorCache]:
         """The shipped vectors of the bundled corpus, per embedder (loaded once, on demand);

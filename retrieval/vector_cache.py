@@ -58,6 +58,11 @@ class VectorCache:
             return cls(model_id, {})
         return cls(model_id, dict(zip(keys, matrix, strict=True)))
 
+    def merged(self, texts: Sequence[str], vectors: Sequence[np.ndarray]) -> VectorCache:
+        """A new cache with these vectors added (e.g. those already in the index)."""
+        extra = {passage_key(self.model_id, t): v for t, v in zip(texts, vectors, strict=True)}
+        return VectorCache(self.model_id, {**self._vectors, **extra})
+
     def get(self, text: str) -> np.ndarray | None:
         """The vector of `text`, if cached."""
         return self._vectors.get(passage_key(self.model_id, text))

@@ -47,23 +47,30 @@ def test_unchanged_documents_cost_no_embedding(
     assert again.chunks_added == 0 and embedded == []
 
 
-def test_changed_document_replaces_its_chunks(tmp_path: Path, small_corpus: Path) -> None:
+def test_changed_document_replaces_its_chunks(
+    tmp_path: Path, small_corpus: Path, embedded: list[int]
+) -> None:
     service = _service(tmp_path, small_corpus)
     service.ingest()
     before = {d.doc_id: d.chunks for d in service.documents()}
 
     path = small_corpus / "gardens.md"
     path.write_text(
-        path.read_text().replace("plot of municipal land", "rooftop plot"), encoding="utf-8"
+        path.read_text().replace("plot of municipal land", "rooftop plot")
+        + "\n## Watering\n\nVolunteers share a rota for watering in summer.\n",
+        encoding="utf-8",
     )
+    embedded.clear()
     report = service.ingest()
     assert report.updated == ["gardens"] and report.unchanged == ["rumours"]
+    # Only the edited passage and the new section are embedded; nothing else is.
+    assert sum(embedded) == 2
 
     chunks = service.retriever.chunks()
     gardens = [c for c in chunks if c.doc_id == "gardens"]
-    assert len(gardens) == before["gardens"]  # replaced, not duplicated
+    assert len(gardens) == before["gardens"] + 1  # replaced (plus the new section), no duplicates
     assert len({c.doc_hash for c in gardens}) == 1
-    assert all("rooftop plot" in c.text for c in gardens)
+    assert sum("rooftop plot" in c.text for c in gardens) == 1
     top = service.search("rooftop plot for a garden", k=1)[0]
     assert top.doc_id == "gardens" and "rooftop" in top.text
 
