@@ -20,10 +20,12 @@ from retrieval.lexical import tokenize
 MAX_SENTENCES = 3
 ANSWER_PASSAGES = 3
 #: Sentences this short are usually list stubs or headings, too thin to stand alone.
-MIN_SENTENCE_CHARS = 40
+MIN_SENTENCE_CHARS = 25
 MAX_SENTENCE_CHARS = 400
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"“(A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])")
+#: Terms match on their first letters, so "adopted" meets "adoption" and "evaluate" "evaluation".
+_PREFIX = 5
 _MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
 
 
@@ -74,16 +76,24 @@ def _finish(sentence: str) -> str:
 
 def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
     """A few of the most question-like sentences of the top passages, each with its [n]."""
-    terms = set(tokenize(question))
+    terms = {t[:_PREFIX] for t in tokenize(question)}
+    sentences = [
+        (rank, position, sentence, {t[:_PREFIX] for t in tokenize(sentence)})
+        for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
+        for position, sentence in enumerate(split_sentences(hit.chunk.text))
+        if len(sentence) >= MIN_SENTENCE_CHARS
+    ]
+    # A question term found in every candidate sentence ("CM/Rec(2015)1" when asking when it
+    # was adopted) tells them apart less than one found in a single sentence ("adopt").
+    frequency = {t: sum(t in keys for *_, keys in sentences) for t in terms}
+    weight = {t: math.log(1 + len(sentences) / n) for t, n in frequency.items() if n}
     candidates: list[tuple[float, int, int, str]] = []
-    for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
-        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if len(sentence) < MIN_SENTENCE_CHARS:
-                continue
-            tokens = tokenize(sentence)
-            overlap = len(terms.intersection(tokens)) / math.sqrt(len(tokens) + 1)
-            prior = 1.0 / (1 + rank) + 0.3 / (1 + position)
-            candidates.append((overlap + 0.35 * prior, rank, position, sentence))
+    for rank, position, sentence, keys in sentences:
+        overlap = sum(weight.get(t, 0.0) for t in terms & keys) / (len(keys) + 1) ** 0.75
+        # Higher-ranked passages and earlier sentences win ties, and decide alone when a
+        # question in another language shares no terms with the English text.
+        prior = 0.5 / (1 + rank) + 0.1 / (1 + position)
+        candidates.append((overlap + prior, rank, position, sentence))
     if not candidates:
         return ""
     chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
