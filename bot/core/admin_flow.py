@@ -17,7 +17,7 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from bot.core import mentors_flow, payloads, visit_flow
-from bot.core.errors import InvalidInput, StaleAction
+from bot.core.errors import InvalidInput, StaleAction, UserFacingError
 from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.texts import Safe, escape, t
@@ -148,7 +148,11 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
         raise StaleAction("the request's status changed meanwhile") from None
     with turn.read() as session:
         request = repo.get_visit_request(session, request_id=request_id)
-        officer = repo.get_user(session, user_id=request.user_id) if request else None
+        officer = (
+            repo.get_user(session, user_id=request.user_id)
+            if request and request.user_id is not None
+            else None
+        )
     assert request is not None
     status_word = turn.t(f"visit_status_{request.status}")
     replies = [
@@ -219,7 +223,7 @@ def _filters(turn: Turn, args: str) -> tuple[list[str], str | None]:
     if rest:
         area = mentors_flow.match_area(turn.services.index_model, " ".join(rest))
         if area is None:
-            raise InvalidInput(turn.t("admin_unknown_filter", text=" ".join(rest)[:80]))
+            raise UserFacingError(turn.t("admin_unknown_filter", text=" ".join(rest)[:80]))
         area_id = area.id
     return statuses, area_id
 

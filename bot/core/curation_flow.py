@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,8 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
 def safe_filename(filename: str) -> str:
     """The file's base name with only portable characters (it becomes the document id)."""
     base = re.split(r"[\\/]", filename)[-1]
+    # "été" -> "ete": accents dropped rather than the letters lost.
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.") or "document"
     stem, dot, suffix = cleaned.rpartition(".")
     if not dot:

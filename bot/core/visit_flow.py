@@ -36,8 +36,9 @@ GROUP_BUTTONS = (1, 2, 3, 4, 5, 6)
 MAX_GROUP = 50
 MAX_PERIOD_CHARS = 120
 MAX_NOTE_CHARS = 500
-#: Mentor cities offered (data mentors first, then consenting self-check cities).
-MENTOR_CHOICES = 5
+#: Mentor cities offered: the documented ones (as many as /mentors shows), then cities whose
+#: consenting officers' self-checks are strong, up to the total.
+MENTOR_CHOICES = mentors_flow.MENTORS_PER_AREA + 2
 #: Requests shown by /myrequests.
 MY_REQUESTS_SHOWN = 10
 
@@ -231,7 +232,7 @@ def _mentor_choices(turn: Turn, area_id: str) -> list[tuple[str, str, Safe]]:
         own_city=turn.user.city,
         own_country=turn.user.country,
         own_population=own.population if own else None,
-        limit=MENTOR_CHOICES,
+        limit=mentors_flow.MENTORS_PER_AREA,
         lang=turn.lang,
     )
     choices = [

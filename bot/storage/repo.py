@@ -527,7 +527,11 @@ def top_unanswered(session: Session, *, since: datetime, limit: int) -> list[tup
     text_key = func.lower(col(Question.text))
     stmt = (
         select(text_key, func.count())
-        .where(col(Question.answered).is_(False), col(Question.created_at) >= since)
+        .where(
+            col(Question.answered).is_(False),
+            col(Question.created_at) >= since,
+            col(Question.text) != "",
+        )
         .group_by(text_key)
         .order_by(func.count().desc(), text_key)
         .limit(limit)
@@ -578,10 +582,15 @@ def questions_of(session: Session, *, user_id: int) -> list[tuple[Question, Feed
     return [(question, feedback) for question, feedback in session.exec(stmt).all()]
 
 
+#: A question whose asker is forgotten: it still counts (day, answered) but its words, which may
+#: name the person, go with them.
+_ANONYMOUS_QUESTION: dict[str, Any] = {"user_id": None, "text": "", "sources": []}
+
+
 def forget_user(session: Session, *, user_id: int) -> None:
     """Erase a user: their requests are kept for the network's records but made anonymous
-    (note cleared, link cut), then the user row goes and the foreign keys do the rest:
-    self-checks, answers and results are deleted, questions and feedback lose their link."""
+    (note cleared, link cut), their questions only as counts; then the user row goes and the
+    foreign keys delete their self-checks, answers and results."""
     session.execute(
         update(VisitRequest)
         .where(col(VisitRequest.user_id) == user_id)
@@ -591,7 +600,7 @@ def forget_user(session: Session, *, user_id: int) -> None:
     session.execute(
         update(Question)
         .where(col(Question.user_id) == user_id)
-        .values(user_id=None)
+        .values(**_ANONYMOUS_QUESTION)
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -611,7 +620,7 @@ def users_not_seen_since(session: Session, *, before: datetime) -> list[int]:
 
 
 def detach_questions_before(session: Session, *, before: datetime) -> int:
-    """Cut old questions and verdicts from their askers; they still count in the statistics."""
+    """Make old questions anonymous (link and words gone); they still count in the statistics."""
     old = select(Question.id).where(col(Question.created_at) < before)
     session.execute(
         update(Feedback)
@@ -622,7 +631,7 @@ def detach_questions_before(session: Session, *, before: datetime) -> int:
     stmt = (
         update(Question)
         .where(col(Question.created_at) < before, col(Question.user_id).is_not(None))
-        .values(user_id=None)
+        .values(**_ANONYMOUS_QUESTION)
         .execution_options(synchronize_session=False)
     )
     return session.execute(stmt).rowcount
