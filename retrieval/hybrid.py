@@ -12,6 +12,7 @@ The raw top score of every method is kept as evidence for the abstention decisio
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ from retrieval.stores import ChunkStore
 RRF_K = 60
 #: How deep each method's ranking goes into the fusion.
 CANDIDATES = 30
+#: How often a search checks whether another process (a second replica sharing the Chroma
+#: server, or `icc-assistant ingest`) changed the index, by comparing chunk counts.
+STALE_CHECK_SECONDS = 30.0
 #: Score fusion: weight of the normalised BM25 score next to the cosine (measured: 0.02-0.04
 #: beat both 0 and 0.06+, see bench/README.md).
 LEXICAL_WEIGHT = 0.03
@@ -107,6 +111,7 @@ class HybridRetriever:
         self._embedders = {e.name: e for e in embedders}
         self._weights = dict(weights or {})
         self._snapshot = _Snapshot({}, BM25Index([], []))
+        self._checked = time.monotonic()
         self._lock = threading.Lock()
 
     @property
@@ -126,6 +131,15 @@ class HybridRetriever:
         bm25 = BM25Index(ordered, [chunks[i].indexed_text for i in ordered])
         with self._lock:
             self._snapshot = _Snapshot(chunks, bm25)
+            self._checked = time.monotonic()
+
+    def _current(self) -> _Snapshot:
+        """The snapshot, reloaded first if the store's chunk count moved since the last check."""
+        if time.monotonic() - self._checked > STALE_CHECK_SECONDS:
+            self._checked = time.monotonic()
+            if self._store.count() != len(self._snapshot.chunks):
+                self.refresh()
+        return self._snapshot
 
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk (from the current snapshot)."""
@@ -134,16 +148,26 @@ class HybridRetriever:
     def rankings(
         self, query: str, *, methods: Sequence[str] | None = None
     ) -> dict[str, list[tuple[str, float]]]:
-        """Each method's own top candidates for `query`, as (chunk id, raw score), best first."""
-        snapshot = self._snapshot
-        found: dict[str, list[tuple[str, float]]] = {}
-        for method in methods or self.methods:
-            if method == "bm25":
-                scored = snapshot.bm25.search(query, CANDIDATES)
-            else:
-                vector = self._embedders[method].embed_query(query)
-                scored = self._store.query(method, vector, CANDIDATES)
-            found[method] = [(i, s) for i, s in scored if i in snapshot.chunks]
+        """Each method's own top candidates for `query`, as (chunk id, raw score), best first.
+
+        A dense hit the snapshot does not know means another process added chunks: reload
+        and search again, once.
+        """
+        for attempt in range(2):
+            snapshot = self._current()
+            found: dict[str, list[tuple[str, float]]] = {}
+            unknown = False
+            for method in methods or self.methods:
+                if method == "bm25":
+                    scored = snapshot.bm25.search(query, CANDIDATES)
+                else:
+                    vector = self._embedders[method].embed_query(query)
+                    scored = self._store.query(method, vector, CANDIDATES)
+                    unknown = unknown or any(i not in snapshot.chunks for i, _ in scored)
+                found[method] = [(i, s) for i, s in scored if i in snapshot.chunks]
+            if not unknown or attempt:
+                return found
+            self.refresh()
         return found
 
     def unknown_terms(self, query: str) -> list[str]:
@@ -159,7 +183,7 @@ class HybridRetriever:
         fusion: str | None = None,
     ) -> Retrieval:
         """Merge per-method rankings into the top `k` hits, keeping each method's best score."""
-        snapshot = self._snapshot
+        snapshot = self._current()
         signals: dict[str, dict[str, float]] = {}
         for method, scored in rankings.items():
             for chunk_id, score in scored:

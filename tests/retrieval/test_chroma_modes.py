@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import hybrid
 from retrieval.service import QAService
 
 
@@ -19,7 +20,7 @@ def chroma_url(request: pytest.FixtureRequest) -> str | None:
 
 
 def test_index_is_shared_through_the_store(
-    chroma_url: str | None, small_corpus: Path, tmp_path: Path
+    chroma_url: str | None, small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     index_dir = tmp_path / "index"
@@ -39,7 +40,20 @@ def test_index_is_shared_through_the_store(
     assert "[1]" in answer.answer
 
     assert reader.ingest().unchanged == ["gardens", "rumours"]
+
+    # What one replica changes, the other notices: a new document shows up in its dense
+    # results at once; a removal at the next chunk-count check.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "libraries.md").write_text(
+        "---\ntitle: Libraries\n---\n\n## Opening hours\n\nThe multilingual library"
+        " opens on Sundays for families learning the local language together.\n"
+    )
+    assert reader.ingest([extra]).added == ["libraries"]
+    found = writer.search("multilingual library open on Sundays for families", k=1)
+    assert found[0].doc_id == "libraries"
+
     assert reader.remove("gardens") > 0
-    assert [d.doc_id for d in writer.documents()] == ["gardens", "rumours"]  # stale snapshot
-    writer.retriever.refresh()
-    assert [d.doc_id for d in writer.documents()] == ["rumours"]
+    monkeypatch.setattr(hybrid, "STALE_CHECK_SECONDS", 0.0)
+    writer.search("community garden", k=1)
+    assert [d.doc_id for d in writer.documents()] == ["libraries", "rumours"]
