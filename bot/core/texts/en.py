@@ -25,6 +25,7 @@ TEXTS: dict[str, str] = {
         "• Answer questions from the ICC documents, with sources: just type your question.\n"
         "• /selfcheck: check your city against the ICC Index, see weak areas and mentor cities.\n"
         "• /mentors: cities to learn from, area by area.\n"
+        "• /visit: ask the ICC secretariat for a study visit; /myrequests follows them.\n"
         "• /language, /help, /privacy, /cancel."
     ),
     "help": (
@@ -34,9 +35,10 @@ TEXTS: dict[str, str] = {
         "• /selfcheck: a quick (5 minutes), full or one-area check against the ICC Index. "
         "Use the buttons; you can go back, skip, answer “Don't know” or pause and resume later.\n"
         "• /mentors [area]: mentor cities for an area.\n"
+        "• /visit [area]: request a study visit to a mentor city; /myrequests: their status.\n"
         "• /language: English or French.\n"
         "• /cancel: leave what you are doing.\n"
-        "• /privacy: what I store and why."
+        "• /privacy: what I store and why; /mydata: a copy of it; /forget: delete it."
     ),
     "btn_other_city": "Other",
     "btn_change_city": "Change city",

@@ -27,6 +27,7 @@ TEXTS: dict[str, str] = {
         "• /selfcheck : évaluer votre ville selon l'Index ICC, voir les domaines faibles et les "
         "villes mentors.\n"
         "• /mentors : des villes dont s'inspirer, domaine par domaine.\n"
+        "• /visit : demander une visite d'étude au secrétariat ICC ; /myrequests pour le suivi.\n"
         "• /language, /help, /privacy, /cancel."
     ),
     "help": (
@@ -37,9 +38,11 @@ TEXTS: dict[str, str] = {
         "l'Index ICC. Utilisez les boutons ; vous pouvez revenir en arrière, passer, répondre "
         "« Je ne sais pas » ou faire une pause et reprendre plus tard.\n"
         "• /mentors [domaine] : les villes mentors d'un domaine.\n"
+        "• /visit [domaine] : demander une visite d'étude ; /myrequests : leur statut.\n"
         "• /language : anglais ou français.\n"
         "• /cancel : quitter l'étape en cours.\n"
-        "• /privacy : ce que je conserve et pourquoi."
+        "• /privacy : ce que je conserve et pourquoi ; /mydata : une copie ; /forget : "
+        "l'effacer."
     ),
     "btn_other_city": "Autre",
     "btn_change_city": "Changer de ville",
