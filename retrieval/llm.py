@@ -52,12 +52,13 @@ def check_citations(text: str, n_sources: int) -> None:
         raise CitationError(f"the answer cites passages that do not exist: {wrong}")
 
 
-def _prompt(question: str, chunks: Sequence[Chunk]) -> str:
+def _prompt(question: str, chunks: Sequence[Chunk], previous: str | None) -> str:
     blocks = []
     for number, chunk in enumerate(chunks, 1):
         where = f"{chunk.short_title} — {chunk.section}" if chunk.section else chunk.short_title
         blocks.append(f"[{number}] ({where})\n{chunk.text}")
-    return "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
+    context = f"\n\n(The user's previous question, for context: {previous})" if previous else ""
+    return "Passages:\n\n" + "\n\n".join(blocks) + f"{context}\n\nQuestion: {question}"
 
 
 class LLMWriter:
@@ -78,14 +79,19 @@ class LLMWriter:
                 self._model = init_chat_model(self._spec, temperature=0)
             return self._model
 
-    def write(self, question: str, language: str, chunks: Sequence[Chunk]) -> str | None:
-        """The model's cited answer; NOT_COVERED as is; None if unusable (caller falls back)."""
+    def write(
+        self, question: str, language: str, chunks: Sequence[Chunk], previous: str | None = None
+    ) -> str | None:
+        """The model's cited answer; NOT_COVERED as is; None if unusable (caller falls back).
+
+        `previous` lets the model read a follow-up ("and in schools?") as the user meant it.
+        """
         from langchain_core.messages import HumanMessage, SystemMessage
 
         language_name = _LANGUAGE_NAMES.get(language, "the language of the question")
         messages = [
             SystemMessage(_SYSTEM.format(language=language_name)),
-            HumanMessage(_prompt(question, chunks)),
+            HumanMessage(_prompt(question, chunks, previous)),
         ]
         try:
             reply = self._chat_model().invoke(messages)

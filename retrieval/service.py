@@ -188,7 +188,8 @@ class QAService:
             return self._not_covered(question, language, retrieval)
         text = None
         if self._writer is not None:
-            text = self._writer.write(question, language, [h.chunk for h in retrieval.hits])
+            chunks = [h.chunk for h in retrieval.hits]
+            text = self._writer.write(question, language, chunks, previous)
             if text == NOT_COVERED:
                 return self._not_covered(question, language, retrieval)
         if text is None:

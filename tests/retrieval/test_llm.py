@@ -146,3 +146,17 @@ def test_openai_compatible_server_through_langchain(
     for number, source in enumerate(answer.sources, 1):
         assert f"[{number}] ({source.short_title}" in user["content"]
         assert source.text in user["content"]
+    assert "previous question" not in user["content"]
+
+
+def test_follow_up_sends_the_previous_question(
+    bundled_index_dir: Path, stand_in: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("OPENAI_BASE_URL", stand_in.url)
+    service = build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm="openai:gpt-4o")
+    previous = "Comment lancer une stratégie anti-rumeurs ?"
+    answer = service.ask("Et comment l'évaluer ?", previous=previous)
+    assert answer.answered and answer.sources[0].doc_id == "method-anti-rumours"
+    (request,) = stand_in.requests
+    assert f"previous question, for context: {previous}" in request["messages"][1]["content"]
