@@ -4,7 +4,7 @@ Prints one table (recall@5, MRR@10, recall@5 per language, abstention rates) and
 the hybrid to the best single method, all measured in this run. The index is built (or
 incrementally refreshed) under data/bench/ with the real models.
 
-    .venv/bin/python bench/retrieval.py [--chunk-size 1200] [--questions bench/eval/questions.yaml]
+    .venv/bin/python bench/retrieval.py [--chunk-size 800] [--misses] [--questions FILE]
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ UNKNOWN_TERMS = "unknown_terms"
 class AbstentionPolicy:
     """Answer only if some method's best raw score clears that method's bar.
 
-    Bars are calibrated on the eval set by bench/retrieval.py --calibrate; a method without a
+    Bars are calibrated on the eval set (bench/retrieval.py prints them); a method without a
     bar (or absent from the evidence) never vouches for an answer.
     """
 
