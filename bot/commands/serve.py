@@ -75,13 +75,13 @@ def run_bot(args: argparse.Namespace) -> int:
         raise UserFacingError(
             "TELEGRAM_BOT_TOKEN is not set (try `icc-assistant playground` to run without Telegram)"
         )
-    options = _webhook_options(settings)
+    options = webhook_options(settings)
     services = build_services(settings)
     warm_up(services)
     application = build_application(settings, services)
     if options:
         log.info("webhook mode: listening on %s", settings.icc_webhook_listen)
-        asyncio.run(_until_stopped(webhook(application, **options, services=services)))
+        asyncio.run(serve_until_stopped(webhook(application, **options, services=services)))
     else:
         log.info("polling %s", urlsplit(settings.telegram_api_base_url).netloc)
         application.run_polling(
@@ -90,7 +90,7 @@ def run_bot(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _until_stopped(server: contextlib.AbstractAsyncContextManager[object]) -> None:
+async def serve_until_stopped(server: contextlib.AbstractAsyncContextManager[object]) -> None:
     """Serve until SIGINT or SIGTERM (what `docker stop` and orchestrators send)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -102,7 +102,7 @@ async def _until_stopped(server: contextlib.AbstractAsyncContextManager[object])
     log.info("stopped")
 
 
-def _webhook_options(settings: Settings) -> dict[str, Any]:
+def webhook_options(settings: Settings) -> dict[str, Any]:
     """`bot.tg.app.webhook` arguments, or {} for polling. A webhook without a secret is refused:
     anyone who guesses the URL could otherwise post forged updates."""
     if not settings.icc_webhook_url:
