@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from bot.core.errors import UserFacingError
-from bot.storage.models import VisitStatus
+from bot.storage.models import VisitRequest, VisitStatus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,7 +83,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def request_json(request: Any) -> dict[str, Any]:
+def request_json(request: VisitRequest) -> dict[str, Any]:
     """One request in the `visits list --json` shape (no officer identity)."""
     return {
         "reference": request.reference,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -45,8 +46,12 @@ STATS_WINDOW = timedelta(days=30)
 STATS_DAYS_SHOWN = 14
 TOP_UNANSWERED = 5
 QUESTION_CHARS = 90
+#: First characters that make a spreadsheet cell a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Command = Callable[[Turn, str], list[Reply]]
+
+log = logging.getLogger(__name__)
 
 
 def is_admin(turn: Turn) -> bool:
@@ -77,6 +82,8 @@ def notify_new_request(turn: Turn, request: VisitRequest) -> list[Reply]:
     with turn.read() as session:
         admins = _admin_contacts(session, turn.services)
         joint = _also_weak(session, request)
+    if not admins:
+        log.warning("request %s stored but ICC_ADMIN_IDS is empty: nobody told", request.reference)
     replies = []
     for chat_id, lang in admins:
         text = join_lines(
@@ -331,8 +338,15 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cell(value: object) -> object:
+    """Text an officer typed, defused: a spreadsheet would run "=HYPERLINK(...)" as a formula."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 # --- /stats ----------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def test_export_sends_requests_and_consented_results_as_csv(
     admin: Chat, services: Services
 ) -> None:
     add_request(services, user_id=1, city="Barcelona", area_id="education", note='Say "hi", ok')
-    add_request(services, user_id=2, city="Lisbon", area_id="public_space")
+    add_request(services, user_id=2, city="Lisbon", area_id="public_space", note="=1+2")
     add_result(
         services,
         user_id=3,
@@ -120,6 +120,7 @@ def test_export_sends_requests_and_consented_results_as_csv(
     assert rows[0]["note"] == 'Say "hi", ok' and rows[0]["area"] == "Education"
     assert rows[0]["status"] == "new" and rows[0]["reference"].startswith("SV-")
     assert rows[0]["officer"] == "Officer" and rows[1]["group_size"] == "3"
+    assert rows[1]["note"] == "'=1+2"  # a spreadsheet must not run it as a formula
     results = list(
         csv.DictReader(io.StringIO(results_reply.attachment.content.decode("utf-8-sig")))
     )

@@ -48,8 +48,9 @@ TEXTS: dict[str, str] = {
         "<b>Privacy</b>\n"
         "I store your Telegram id, name and language, the city you work for, your self-check "
         "answers and results (to resume and compare them), and the questions you ask with your "
-        "feedback (so the ICC secretariat can improve the documents). Nothing is sold or shared "
-        "outside the Council of Europe's ICC secretariat."
+        "feedback (so the ICC secretariat can improve the documents), and your study-visit "
+        "requests (so the secretariat can arrange them and tell you how they stand). Nothing "
+        "is sold or shared outside the Council of Europe's ICC secretariat."
     ),
     # input checks and errors
     "bad_empty": "Your message is empty. Type a question, or see /help.",

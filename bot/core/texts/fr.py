@@ -53,8 +53,9 @@ TEXTS: dict[str, str] = {
         "Je conserve votre identifiant Telegram, votre nom et votre langue, la ville pour "
         "laquelle vous travaillez, vos réponses et résultats d'auto-évaluation (pour reprendre "
         "et comparer), ainsi que vos questions et vos avis (pour que le secrétariat ICC "
-        "améliore les documents). Rien n'est vendu ni partagé hors du secrétariat ICC du "
-        "Conseil de l'Europe."
+        "améliore les documents), et vos demandes de visite d'étude (pour que le secrétariat "
+        "les organise et vous tienne informé). Rien n'est vendu ni partagé hors du "
+        "secrétariat ICC du Conseil de l'Europe."
     ),
     # input checks and errors
     "bad_empty": "Votre message est vide. Posez une question, ou voyez /help.",
