@@ -91,6 +91,8 @@ class WebhookServer:
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
+            if not isinstance(data, dict):  # `null` would decode to no update at all
+                raise TypeError(f"a JSON object was expected, not {type(data).__name__}")
             update = Update.de_json(data, self.application.bot)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # Answering 200 would make Telegram drop it; 400 makes the mistake visible in

@@ -17,6 +17,7 @@ from bot.playground.state import PlaygroundUser
 from bot.services import Services, build_services
 from bot.tg.app import build_application, webhook
 from bot.tg.handlers import Core
+from bot.tg.webhook_server import SECRET_HEADER
 
 TOKEN = "777001:scale-endpoints"
 ANA = PlaygroundUser(id=7001, first_name="Ana")
@@ -107,6 +108,10 @@ async def test_metrics_count_updates_by_kind_latency_and_errors(tmp_path: Path) 
                     content_type = response.headers["Content-Type"]
                 async with http.post(f"{base}/tg", json={"update_id": 1}) as forged:
                     assert forged.status == 403
+                for garbled in (b"\xff{not json", b"null", b"[1]", b'{"message": {}}'):
+                    headers = {SECRET_HEADER: SECRET}
+                    async with http.post(f"{base}/tg", data=garbled, headers=headers) as refused:
+                        assert refused.status == 400, garbled
     assert content_type.startswith("text/plain")
     assert "Sorry" in apology[-1].text
     assert metric(exposition, "icc_updates_handled_total", kind="command") == 1
