@@ -188,8 +188,15 @@ async def quick_self_check(
         for data in presses:
             await press(standin, question, data, doubled)
             deliveries += len(doubled) if doubled else 1
-    await standin.wait_for(lambda: any(m.photo for m in standin.bot_messages(ANA.id)), 60)
-    await asyncio.sleep(1.0)  # the messages after the chart (mentors, next steps)
+    # The lowest answers leave weak areas: the last reply offers study visits for them.
+    await standin.wait_for(
+        lambda: (
+            (ms := standin.bot_messages(ANA.id))
+            and any(m.photo for m in ms)
+            and any(d.startswith("visit1:") for d in ms[-1].button_data())
+        ),
+        REACTION_SECONDS,
+    )
     return run_id, deliveries
 
 
