@@ -338,12 +338,28 @@ async def set_my_commands(state: BotApiState, params: Params) -> Any:
         name = command.get("command", "")
         if not (1 <= len(name) <= 32 and name.islower() and name.replace("_", "").isalnum()):
             raise bad_request("BOT_COMMAND_INVALID")
-    state.commands = commands
+    chat_id = _scope_chat(state, params)
+    if chat_id is None:
+        state.commands = commands
+    else:
+        state.chat_commands[chat_id] = commands
     return True
 
 
 async def get_my_commands(state: BotApiState, params: Params) -> Any:
-    return state.commands
+    chat_id = _scope_chat(state, params)
+    return state.commands if chat_id is None else state.chat_commands.get(chat_id, [])
+
+
+def _scope_chat(state: BotApiState, params: Params) -> int | None:
+    """The chat of a ``{"type": "chat"}`` scope (which must exist, as on Telegram), else None."""
+    scope = _json(params, "scope") or {}
+    if scope.get("type") != "chat":
+        return None
+    chat_id = int(scope.get("chat_id", 0))
+    if chat_id not in state.chats:
+        raise bad_request("chat not found")
+    return chat_id
 
 
 METHODS: dict[str, Method] = {

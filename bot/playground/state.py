@@ -142,6 +142,8 @@ class BotApiState:
     files: dict[str, StoredFile] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    #: Menus set for one chat (``scope`` of type "chat"), by chat id.
+    chat_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     webhook: Webhook | None = None
     #: When True, every URL given to setWebhook joins a pool served round-robin, the way a load

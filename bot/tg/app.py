@@ -9,17 +9,22 @@ on start, Prometheus metrics counted (served by webhook mode next to `/healthz`)
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -41,6 +46,8 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services import Services
 
+log = logging.getLogger(__name__)
+
 #: The only update kinds the bot handles; Telegram is asked for nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 #: How long one getUpdates call waits for news.
@@ -53,8 +60,24 @@ COMMANDS = (
     BotCommand("language", "Change the language (English, français)"),
     BotCommand("selfcheck", "ICC Index self-check: quick, full or one area"),
     BotCommand("mentors", "Mentor cities for an area"),
+    BotCommand("visit", "Ask for a study visit to a mentor city"),
+    BotCommand("myrequests", "Your study-visit requests"),
+    BotCommand("privacy", "What is stored and why; your consents"),
+    BotCommand("mydata", "Send me my data"),
+    BotCommand("forget", "Delete my data"),
     BotCommand("cancel", "Leave the current step"),
 )
+#: Shown, in addition, only in the secretariat's own chats.
+ADMIN_COMMANDS = (
+    BotCommand("requests", "Study-visit requests (filter by status or area)"),
+    BotCommand("export", "CSV of requests and shared self-check results"),
+    BotCommand("stats", "Usage, answers, feedback, curation queue"),
+    BotCommand("documents", "Indexed documents (send a file to add one)"),
+    BotCommand("remove", "Take a document out of the index"),
+)
+#: How often personal data past the retention period is removed (every replica may run it:
+#: the purge is idempotent).
+PURGE_EVERY = timedelta(days=1)
 
 
 def build_application(
@@ -109,12 +132,38 @@ def build_application(
     application.add_error_handler(on_error)
     application.add_error_handler(error_counter(metrics))
     application.bot_data[METRICS_KEY] = metrics
+    application.bot_data[ADMINS_KEY] = settings.icc_admin_ids
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _purge_job, interval=PURGE_EVERY, first=timedelta(minutes=5), data=services
+        )
     return application
 
 
+ADMINS_KEY = "icc_admin_ids"
+
+
 async def register_commands(application: Application) -> None:
-    """Publish the command menu (setMyCommands) when the bot starts."""
+    """Publish the command menu (setMyCommands) when the bot starts; admins see theirs too.
+
+    An admin who never wrote to the bot has no chat yet, which Telegram refuses: that is
+    logged, not fatal, and their menu appears on the next start after they write.
+    """
     await application.bot.set_my_commands(COMMANDS)
+    for admin_id in sorted(application.bot_data.get(ADMINS_KEY, ())):
+        try:
+            await application.bot.set_my_commands(
+                COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as exc:
+            log.warning("no admin command menu for %s yet: %s", admin_id, exc)
+
+
+async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily retention purge, off the event loop (it is database work)."""
+    from bot.core.retention import purge_stale_data
+
+    await asyncio.to_thread(purge_stale_data, context.job.data)  # type: ignore[union-attr,arg-type]
 
 
 @asynccontextmanager

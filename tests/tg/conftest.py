@@ -27,11 +27,14 @@ def run_bot(standin: StandIn, tmp_path: Path) -> RunBot:
     """``async with run_bot(core):`` runs the real application, polling the stand-in."""
 
     @asynccontextmanager
-    async def run(core: ScriptedCore, **kwargs: Any) -> AsyncIterator[Any]:
+    async def run(
+        core: ScriptedCore, *, admin_ids: frozenset[int] = frozenset(), **kwargs: Any
+    ) -> AsyncIterator[Any]:
         settings = load_settings(
             telegram_bot_token=TOKEN,
             telegram_api_base_url=standin.base_url,
             icc_data_dir=tmp_path,
+            icc_admin_ids=admin_ids,
         )
         application = build_application(
             settings, build_services(settings), core=core, retry_backoff=0.01, **kwargs

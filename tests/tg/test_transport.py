@@ -13,7 +13,7 @@ from tg_helpers import TOKEN, RunBot, ScriptedCore
 from bot.core.messages import Attachment, Button, Incoming, Reply
 from bot.playground.server import StandIn
 from bot.playground.state import Fault, PlaygroundUser
-from bot.tg.app import COMMANDS
+from bot.tg.app import ADMIN_COMMANDS, COMMANDS
 from bot.tg.split import split_html
 
 ANA = PlaygroundUser(id=501, first_name="Ana", username="ana_b", language_code="fr")
@@ -27,6 +27,20 @@ PNG = (
 def echo(incoming: Incoming) -> list[Reply]:
     said = incoming.text or incoming.callback or ""
     return [Reply(text=f"<b>You said</b> {said}")]
+
+
+async def test_admins_get_their_commands_in_their_own_chat_only(
+    standin: StandIn, run_bot: RunBot
+) -> None:
+    standin.add_user(BEN)  # the admin has written to the bot before; Ana's id is not an admin
+    async with run_bot(ScriptedCore(echo), admin_ids=frozenset({BEN.id, 999})):
+        await standin.wait_for(lambda: BEN.id in standin.state.chat_commands, 10)
+    everyone = [c.command for c in COMMANDS]
+    assert [c["command"] for c in standin.state.commands] == everyone
+    admin_menu = [c["command"] for c in standin.state.chat_commands[BEN.id]]
+    assert admin_menu == everyone + [c.command for c in ADMIN_COMMANDS]
+    assert "requests" not in everyone
+    assert 999 not in standin.state.chat_commands  # never wrote: refused, and the bot still ran
 
 
 async def test_start_registers_commands_and_passes_the_update_to_the_core(
@@ -214,3 +228,9 @@ async def test_an_uploaded_document_reaches_the_core_with_its_content(
         b"city,area,score\n",
     )
     assert incoming.document.mime_type == "text/csv" and incoming.document.size == 16
+
+
+async def test_the_retention_purge_is_scheduled_daily(run_bot: RunBot) -> None:
+    async with run_bot(ScriptedCore(echo)) as application:
+        [job] = [j for j in application.job_queue.jobs() if j.name == "_purge_job"]
+        assert job.job.trigger.interval.total_seconds() == 24 * 3600
