@@ -27,8 +27,6 @@ import json
 import logging
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,18 +43,13 @@ from load import REACTION_TIMEOUT, SimulatedUser, Stats, percentile
 
 from bot.playground.server import StandIn
 from bot.playground.state import PlaygroundUser
+from retrieval.chroma_server import free_port
 
 log = logging.getLogger("bench.scale")
 
 TOKEN = "300000:scale-bench"
 SECRET = "scale-bench-secret"
 STARTUP_SECONDS = 300
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # -- the shared backends ---------------------------------------------------------------------
@@ -84,53 +77,15 @@ def chroma_server(scratch: Path, index_dir: Path) -> Iterator[str]:
 
     Copying the embedded index is seconds; ingesting through the server would embed again.
     """
-    import numpy as np
-
+    from retrieval.chroma_server import local_chroma_server
     from retrieval.service import DEFAULT_EMBEDDERS, build_qa_service
     from retrieval.stores import ChunkStore, open_chroma_client
 
     build_qa_service(index_dir=index_dir, chroma_url=None, llm=None).ensure_index()
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    with (scratch / "chroma.log").open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(chroma),
-                "run",
-                "--path",
-                str(scratch / "chroma"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the Chroma server did not start") from None
-                time.sleep(0.2)
+    with local_chroma_server(scratch / "chroma") as url:
         source = ChunkStore(open_chroma_client(index_dir, None), DEFAULT_EMBEDDERS)
-        target = ChunkStore(open_chroma_client(index_dir, url), DEFAULT_EMBEDDERS)
-        chunks = list(source.chunks())
-        ids = [c.chunk_id for c in chunks]
-        vectors = {}
-        for name in DEFAULT_EMBEDDERS:
-            stored = source.vectors(name, ids)
-            vectors[name] = np.stack([stored[i] for i in ids])
-        target.add(chunks, vectors)
+        source.copy_to(ChunkStore(open_chroma_client(index_dir, url), DEFAULT_EMBEDDERS))
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 # -- the replicas ----------------------------------------------------------------------------

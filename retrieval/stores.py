@@ -137,3 +137,18 @@ class ChunkStore:
             for chunk_id, vector in zip(page["ids"], page["embeddings"], strict=True):
                 found[chunk_id] = np.asarray(vector, dtype=np.float32)
         return found
+
+    def copy_to(self, target: ChunkStore) -> int:
+        """Copy every chunk with its stored vectors into ``target``; returns the chunk count.
+
+        Moving an index to a Chroma server this way costs seconds, where ingesting through the
+        server would embed every passage again, and both stores then serve identical vectors.
+        """
+        chunks = list(self.chunks())
+        ids = [c.chunk_id for c in chunks]
+        vectors = {}
+        for name in self._names:
+            stored = self.vectors(name, ids)
+            vectors[name] = np.stack([stored[i] for i in ids]) if ids else np.empty((0, 0))
+        target.add(chunks, vectors)
+        return len(chunks)

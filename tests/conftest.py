@@ -91,51 +91,18 @@ def index_dir(bundled_index_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Chroma server (`chroma run` from the installed package) on a free loopback port,
     stopped when the session ends. Tests sharing it use their own collection prefix when they
     write, or only read the bundled corpus (see `indexed_chroma_server`)."""
-    import socket
-    import subprocess
-    import sys
-    import time
+    from retrieval.chroma_server import local_chroma_server
 
-    chroma = Path(sys.executable).with_name("chroma")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log_path = data / "server.log"
-    command = [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
-        )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma server did not start: {log_path.read_text()}")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with local_chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -146,20 +113,12 @@ def indexed_chroma_server(chroma_server: str, bundled_index_dir: Path) -> str:
     again (90 s of CPU on the server path), so both backends serve byte-identical vectors and
     any difference a test finds is the backend's.
     """
-    import numpy as np
-
     from retrieval.service import DEFAULT_EMBEDDERS
     from retrieval.stores import ChunkStore, open_chroma_client
 
     source = ChunkStore(open_chroma_client(bundled_index_dir, None), DEFAULT_EMBEDDERS)
     target = ChunkStore(open_chroma_client(bundled_index_dir, chroma_server), DEFAULT_EMBEDDERS)
     if target.count() == 0:
-        chunks = list(source.chunks())
-        ids = [c.chunk_id for c in chunks]
-        vectors = {}
-        for name in DEFAULT_EMBEDDERS:
-            stored = source.vectors(name, ids)
-            vectors[name] = np.stack([stored[i] for i in ids])
-        target.add(chunks, vectors)
+        source.copy_to(target)
     assert target.count() == source.count() > 0
     return chroma_server
