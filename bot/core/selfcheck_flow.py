@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 SCOPE = "scs1"
 RESUME = "scr1"
 STEP = "sc1"
-VISIT = selfcheck_results.VISIT
 #: Option labels longer than this are shortened on the button and listed in full in the text.
 BUTTON_LABEL_CHARS = 56
 
@@ -172,14 +171,6 @@ def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     return [question_reply(turn, run, edit=True, toast=toast)]
 
 
-def visit_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
-    """ "Request a study visit" from the results; requests open with the study-visit feature."""
-    run_id = payload.int_field(0)
-    with turn.read() as session:
-        _own_run(session, turn, run_id, lock=False)
-    return [Reply(text=turn.t("visit_later"), toast=turn.t("visit_later"))]
-
-
 def pause_quietly(turn: Turn, run_id: int) -> None:
     """Pause an active run (used by /cancel); a run that moved meanwhile is left as it is."""
 
@@ -267,9 +258,9 @@ def _apply_step(
     return StepOutcome(run, action, result)
 
 
-def _own_run(session: Session, turn: Turn, run_id: int, *, lock: bool = True) -> SelfcheckRun:
-    """The run, checked to belong to the sender; locked for the transaction unless reading."""
-    run = repo.get_run(session, run_id=run_id, lock=lock)
+def _own_run(session: Session, turn: Turn, run_id: int) -> SelfcheckRun:
+    """The run, checked to belong to the sender and locked for the transaction."""
+    run = repo.get_run(session, run_id=run_id, lock=True)
     if run is None:
         raise InvalidInput("no such run")
     if run.user_id != turn.user_id:

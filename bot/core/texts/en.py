@@ -156,10 +156,6 @@ TEXTS: dict[str, str] = {
     "sc_delta_line": "{delta} in {area} since {month}",
     "sc_no_change": "No area changed since {month}.",
     "btn_visit": "Request a study visit: {area}",
-    "visit_later": (
-        "Study-visit requests are not open in the assistant yet. The ICC secretariat can arrange "
-        "one meanwhile; your results are saved."
-    ),
     # mentors
     "mentors_choose_area": "Mentor cities for which area?",
     "mentors_heading": "<b>Mentor cities for {area}</b>",

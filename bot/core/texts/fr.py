@@ -175,10 +175,6 @@ TEXTS: dict[str, str] = {
     "sc_delta_line": "{delta} en {area} depuis {month}",
     "sc_no_change": "Aucun domaine n'a changé depuis {month}.",
     "btn_visit": "Demander une visite d'étude : {area}",
-    "visit_later": (
-        "Les demandes de visite d'étude ne sont pas encore ouvertes dans l'assistant. Le "
-        "secrétariat ICC peut en organiser une d'ici là ; vos résultats sont enregistrés."
-    ),
     # mentors
     "mentors_choose_area": "Villes mentors pour quel domaine ?",
     "mentors_heading": "<b>Villes mentors pour {area}</b>",
