@@ -65,6 +65,11 @@ COMMANDS: dict[str, Command] = {
     "remove": curation_flow.remove,
 }
 
+#: Commands that find a pending multi-step input (the city after /start, a study-visit draft's
+#: text step) as it is: /start, /help and /language leave it waiting, /cancel ends it itself and
+#: says so. Any other command drops it first, so the next free text is a question again.
+KEEP_PENDING_INPUT = frozenset({"start", "help", "language", "cancel"})
+
 #: Button handlers, by payload kind (name and version).
 BUTTONS: dict[str, ButtonHandler] = {
     start_flow.CITY: start_flow.city_button,
@@ -176,8 +181,7 @@ class Assistant:
         command = COMMANDS.get(name)
         if command is None:
             return [Reply(text=turn.t("unknown_command", command=head[:40]))]
-        if turn.user.state != DialogState.IDLE and name not in ("start", "help", "language"):
-            # Any other command leaves a pending multi-step input.
+        if turn.user.state != DialogState.IDLE and name not in KEEP_PENDING_INPUT:
             with turn.write() as session:
                 repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE)
             turn.user.state = DialogState.IDLE

@@ -123,16 +123,23 @@ def _set_language(turn: Turn, code: str, *, edit: bool) -> list[Reply]:
 
 
 def cancel(turn: Turn, args: str) -> list[Reply]:
-    """/cancel: leave the current step; an active self-check is paused, never lost."""
+    """/cancel: leave the current step; an active self-check is paused, never lost.
+
+    A pending step is a text input being awaited, a study-visit draft (kept in ``state_data``
+    even while its buttons are awaited) or an active self-check.
+    """
     with turn.read() as session:
         run = repo.open_run(session, user_id=turn.user_id)
-    busy = turn.user.state != DialogState.IDLE or (
-        run is not None and run.status == RunStatus.ACTIVE
+    busy = (
+        turn.user.state != DialogState.IDLE
+        or bool(turn.user.state_data)
+        or (run is not None and run.status == RunStatus.ACTIVE)
     )
     if not busy:
         return [Reply(text=turn.t("cancel_nothing"))]
     with turn.write() as session:
         repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE, state_data={})
+    turn.user.state, turn.user.state_data = DialogState.IDLE, {}
     if run is not None and run.status == RunStatus.ACTIVE:
         selfcheck_flow.pause_quietly(turn, run.id or 0)
     return [Reply(text=turn.t("cancel_done"))]
