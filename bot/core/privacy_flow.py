@@ -63,7 +63,8 @@ def _consent_word(turn: Turn, value: bool | None) -> str:
 
 
 def consent_questions(turn: Turn) -> list[Reply]:
-    """The consents not asked yet, each once (after a study-visit request)."""
+    """The consents not asked yet, each once (after a study-visit request, and after a
+    self-check result with strong areas)."""
     with turn.read() as session:
         user = repo.get_user(session, user_id=turn.user_id)
     if user is None:

@@ -3,7 +3,8 @@
 The score is computed and stored in the same transaction as the last answer, so a completed
 run always has its result. The replies then bring the chart, the estimated scores against the
 network, each weak area with mentor cities and the two most relevant guide passages, the
-change since the user's previous self-check, and the study-visit buttons.
+change since the user's previous self-check, and the study-visit buttons; a result with strong
+areas then asks the privacy consents not asked yet.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.core import mentors_flow, payloads
+from bot.core import mentors_flow, payloads, privacy_flow
 from bot.core.html_format import join_lines, link, shorten
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.texts import Safe, escape
@@ -124,7 +125,7 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     # The last question's message becomes a note, so its buttons cannot be pressed again.
     done = Reply(text=turn.t("sc_completed"), edit=True, toast=turn.t("sc_saved"))
     if not weak:
-        return [done, first, Reply(text=turn.t("sc_no_weak"))]
+        return [done, first, Reply(text=turn.t("sc_no_weak")), *_consents(turn, run, result)]
     blocks = [_weak_area_block(turn, model, area) for area in weak]
     visit_buttons = tuple(
         (
@@ -138,7 +139,17 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     replies = [done, first, *(Reply(text=text) for text in _pack(blocks))]
     last = replies[-1]
     replies[-1] = Reply(text=last.text, buttons=visit_buttons)
-    return replies
+    return [*replies, *_consents(turn, run, result)]
+
+
+def _consents(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
+    """The consents not asked yet, once a member city's self-check shows a strong area: the
+    moment the mentor question means something, even to an officer who never requests a visit.
+    Both consents concern the city (matchmaking reads results by city), so without one, none."""
+    city = run.city or turn.user.city
+    if not city or not any(a.strong and a.score is not None for a in result.areas):
+        return []
+    return privacy_flow.consent_questions(turn)
 
 
 def _area_name(model: IndexModel, area_id: str, lang: str) -> str:

@@ -60,10 +60,52 @@ def test_quick_check_to_chart_weak_areas_mentors_and_comparison(
 
     [menu] = chat.send("/selfcheck")
     [first] = chat.press(button(menu, "Quick"))
-    _, summary, *rest = answer_all(chat, services, "quick", first, best)
+    _, summary, no_weak, *consents = answer_all(chat, services, "quick", first, best)
     assert "Since your previous self-check" in summary.text
     assert "+100 in Education since" in summary.text
-    assert "No weak area" in rest[-1].text
+    assert "No weak area" in no_weak.text
+    assert [set(buttons(c)) for c in consents] == [{"Yes", "No"}] * 2
+
+
+def _consents_asked(replies: list[Any]) -> list[str]:
+    return [r.text.split(":")[0] for r in replies if set(buttons(r)) == {"Yes", "No"}]
+
+
+@pytest.mark.usefixtures("with_index")
+def test_strong_results_ask_the_consents_not_asked_yet_once(chat: Chat, services: Services) -> None:
+    chat.send("/start")
+    chat.send("Barcelona")
+
+    def quick_check(pick: Any) -> list[Any]:
+        [menu] = chat.send("/selfcheck")
+        [first] = chat.press(button(menu, "Quick"))
+        return answer_all(chat, services, "quick", first, pick)
+
+    assert _consents_asked(quick_check(worst)) == []  # nothing strong: nothing to propose
+    results = quick_check(best)
+    mentor, share = (r for r in results if set(buttons(r)) == {"Yes", "No"})
+    assert results[-2:] == [mentor, share]  # after the results themselves
+    assert "propose your city as a mentor" in mentor.text
+    saved = chat.press(buttons(mentor)["Yes"])
+    assert "proposed as a mentor" in saved[0].text
+    with session_scope(services.engine) as session:
+        user = repo.get_user(session, user_id=100)
+    assert user is not None and (user.consent_mentor, user.consent_share_results) == (True, None)
+    again = quick_check(best)
+    assert len(_consents_asked(again)) == 1 and "results" in again[-1].text
+    chat.press(buttons(again[-1])["No"])
+    assert _consents_asked(quick_check(best)) == []
+
+
+@pytest.mark.usefixtures("with_index")
+def test_strong_results_without_a_member_city_ask_no_mentor_consent(
+    chat: Chat, services: Services
+) -> None:
+    [welcome] = chat.send("/start")
+    chat.press(button(welcome, "Other"))
+    [menu] = chat.send("/selfcheck")
+    [first] = chat.press(button(menu, "Quick"))
+    assert _consents_asked(answer_all(chat, services, "quick", first, best)) == []
 
 
 def test_back_skip_dont_know_pause_and_resume(chat: Chat, services: Services) -> None:
