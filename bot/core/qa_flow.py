@@ -1,5 +1,8 @@
 """Free text as a question to the ICC documents: cited answer, sources, feedback.
 
+Every word of ours is in the user's interface language; quotes from the documents stay in
+theirs, announced as such when that is not the question's language.
+
 Questions are logged (text, language, answered, top source, the cited passages) for the
 secretariat's statistics and curation queue, and for the "Sources" button, which shows the
 passages the answer was built from without asking again. The per-user rate limit counts the
@@ -8,6 +11,7 @@ logged questions, so it holds across replicas.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +19,7 @@ from bot.core import payloads
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.html_format import join_lines, link, shorten
 from bot.core.messages import Button, Reply
-from bot.core.texts import Safe, escape
+from bot.core.texts import LANGUAGES, Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Question, utcnow
@@ -30,6 +34,8 @@ RATE_WINDOW = timedelta(minutes=1)
 REASONS = ("wrong", "incomplete", "irrelevant", "unclear")
 #: Longest quoted passage shown by "Sources".
 QUOTE_CHARS = 700
+#: The [n] citation markers, left out when telling the answer's language.
+_MARKERS = re.compile(r"\[\d+\]")
 
 
 def ask(turn: Turn, text: str) -> list[Reply]:
@@ -78,6 +84,7 @@ def _where(turn: Turn, section: str | None, page: int | None) -> Safe:
 
 def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
     if not answer.answered:
+        # Only our own words: retrieval's `answer.answer` says "not covered" in English.
         topics = [Safe("• " + escape(topic)) for topic in answer.closest_topics[:5]]
         closest = join_lines(turn.t("qa_closest"), *topics) if topics else ""
         return Reply(
@@ -99,8 +106,33 @@ def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
             Button(turn.t("btn_not_helpful"), payloads.make(QA, "f", question_id, 0)),
         ),
     )
-    text = join_lines(escape(answer.answer), "", turn.t("qa_heading_sources"), *lines)
+    text = join_lines(
+        _quoted_language_line(turn, answer),
+        escape(answer.answer),
+        "",
+        turn.t("qa_heading_sources"),
+        *lines,
+    )
     return Reply(text=text, buttons=buttons)
+
+
+def _quoted_language_line(turn: Turn, answer: Answer) -> str:
+    """ "From the documents (in English):" when the answer is not in the question's language.
+
+    Without an LLM the answer is sentences quoted from the passages, so a French question gets
+    English sentences, and the user should know that is deliberate. The language is read from
+    the text shown rather than assumed from the corpus: an LLM writes in the question's language
+    (no line then) and uploaded documents may be in any language.
+    """
+    from retrieval.language import detect_language
+    from retrieval.service import CORPUS_LANGUAGE
+
+    shown = detect_language(_MARKERS.sub(" ", answer.answer), default=CORPUS_LANGUAGE)
+    if shown == answer.language:
+        return ""
+    if shown in LANGUAGES:
+        return turn.t("qa_quoted_in", language=turn.t(f"language_in_{shown}"))
+    return turn.t("qa_quoted_original")
 
 
 def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:

@@ -79,6 +79,10 @@ TEXTS: dict[str, str] = {
         "I could not find this in the ICC documents I have, so I would rather not guess."
     ),
     "qa_closest": "Closest topics in the documents:",
+    "qa_quoted_in": "<i>From the documents (in {language}):</i>",
+    "qa_quoted_original": "<i>From the documents (in their original language):</i>",
+    "language_in_en": "English",
+    "language_in_fr": "French",
     "qa_rephrase": "You can rephrase your question, or ask about one of these topics.",
     "btn_sources": "Sources",
     "btn_helpful": "👍 Helpful",

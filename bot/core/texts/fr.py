@@ -95,6 +95,10 @@ TEXTS: dict[str, str] = {
         "deviner."
     ),
     "qa_closest": "Sujets les plus proches dans les documents :",
+    "qa_quoted_in": "<i>Extraits des documents (en {language}) :</i>",
+    "qa_quoted_original": "<i>Extraits des documents (dans leur langue d'origine) :</i>",
+    "language_in_en": "anglais",
+    "language_in_fr": "français",
     "qa_rephrase": "Vous pouvez reformuler, ou poser une question sur l'un de ces sujets.",
     "btn_sources": "Sources",
     "btn_helpful": "👍 Utile",
