@@ -70,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sentence_transformers",
         "apscheduler",
         "alembic",
+        "bm25s",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
