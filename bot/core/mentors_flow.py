@@ -1,11 +1,13 @@
 """/mentors [area]: member cities to learn from, each with its practice and source.
 
 Mentors come only from the city data (scoring.mentors), never invented, never the user's own
-city; the same lines appear under each weak area of a self-check result.
+city; the same lines appear under each weak area of a self-check result, and /mentors alone
+starts with the weakest areas of the user's latest self-check.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core import payloads
@@ -14,6 +16,7 @@ from bot.core.html_format import join_lines, link, shorten
 from bot.core.messages import Button, Reply
 from bot.core.texts import Safe
 from bot.core.turn import Turn
+from bot.storage import repo
 
 if TYPE_CHECKING:
     from scoring.model import Area, IndexModel
@@ -23,17 +26,30 @@ MENTORS_PER_AREA = 3
 #: Fuzzy match threshold (0-100) for an area typed after /mentors.
 AREA_MATCH_SCORE = 70
 REASON_CHARS = 240
+#: Weak self-check areas whose mentors /mentors shows before its menu.
+WEAKEST_SHOWN = 3
 
 
 def command(turn: Turn, args: str) -> list[Reply]:
-    """With an area (id or name, English or French, typos welcome): its mentors; else a menu."""
+    """With an area (id or name, English or French, typos welcome): its mentors. Without one:
+    the mentors of the weakest areas of the user's latest self-check, if it found any (what
+    they most likely came for), then the menu of every area."""
     model = turn.services.index_model
     if args:
         area = match_area(model, args)
         if area is not None:
             return [_mentors_reply(turn, area.id)]
         return [_area_menu(turn, turn.t("mentors_unknown_area", text=args[:80]))]
-    return [_area_menu(turn, turn.t("mentors_choose_area"))]
+    found = _weakest_areas(turn)
+    if found is None:
+        return [_area_menu(turn, turn.t("mentors_choose_area"))]
+    finished, area_ids = found
+    intro = turn.t("mentors_weakest_intro", date=f"{finished:%Y-%m-%d}")
+    replies = [
+        _mentors_reply(turn, area_id, intro=intro if n == 0 else "")
+        for n, area_id in enumerate(area_ids)
+    ]
+    return [*replies, _area_menu(turn, turn.t("mentors_other_area"))]
 
 
 def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
@@ -95,12 +111,35 @@ def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
     return lines
 
 
-def _mentors_reply(turn: Turn, area_id: str) -> Reply:
+def _weakest_areas(turn: Turn) -> tuple[datetime, list[str]] | None:
+    """When the user's latest completed self-check finished and its weak areas (still in the
+    Index model), weakest first, at most `WEAKEST_SHOWN`; None if it found none."""
+    model = turn.services.index_model
+    known = {area.id for area in model.areas}
+    with turn.read() as session:
+        # No run has id 0, so this is the latest completed run of all.
+        latest = repo.previous_result(session, user_id=turn.user_id, before_run_id=0)
+    if latest is None:
+        return None
+    run, result = latest
+    weak = [
+        area
+        for area in result.areas
+        if area.get("weak") and area.get("score") is not None and area.get("id") in known
+    ]
+    if not weak:
+        return None
+    weak.sort(key=lambda area: float(area["score"]))  # stable: ties keep questionnaire order
+    finished = run.finished_at or run.started_at
+    return finished, [area["id"] for area in weak[:WEAKEST_SHOWN]]
+
+
+def _mentors_reply(turn: Turn, area_id: str, *, intro: str = "") -> Reply:
     name = turn.services.index_model.area(area_id).name_in(turn.lang)
     # The study-visit flow (bot.core.visit_flow) starts a request for this area from here.
     visit = Button(shorten(turn.t("btn_visit", area=name), 60), payloads.make("vis1", "s", area_id))
     return Reply(
-        text=join_lines(turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id)),
+        text=join_lines(intro, turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id)),
         buttons=((visit,),),
     )
 

@@ -198,11 +198,3 @@ def test_multi_select_toggles_then_done(chat: Chat, services: Services) -> None:
     assert f"question {position + 2}/" in after.text
     indicator = indicators[position]
     assert _state(services)[1][indicator.id] == ("option", (indicator.options[2].id,))
-
-
-def test_mentors_command(chat: Chat) -> None:
-    [reply] = chat.send("/mentors educaton")
-    assert "Mentor cities for Education" in reply.text and "<a href=" in reply.text
-    [menu] = chat.send("/mentors")
-    [picked] = chat.press(buttons(menu)["Public space"])
-    assert "Mentor cities for Public space" in picked.text

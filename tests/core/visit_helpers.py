@@ -37,11 +37,15 @@ def add_result(
     strong: tuple[str, ...] = (),
     consent_mentor: bool | None = None,
     consent_share_results: bool | None = None,
+    scores: dict[str, float] | None = None,
 ) -> int:
-    """A user with a completed self-check whose result flags these areas; returns the run id."""
+    """A user with a completed self-check whose result flags these areas; returns the run id.
+
+    Weak areas score 20, strong ones 90, others 60, unless ``scores`` says otherwise."""
     areas = []
     for area in services.index_model.areas:
         score = 20.0 if area.id in weak else 90.0 if area.id in strong else 60.0
+        score = (scores or {}).get(area.id, score)
         areas.append(
             {
                 "id": area.id,

@@ -163,6 +163,11 @@ TEXTS: dict[str, str] = {
     # mentors
     "mentors_choose_area": "Mentor cities for which area?",
     "mentors_heading": "<b>Mentor cities for {area}</b>",
+    "mentors_weakest_intro": (
+        "Your latest self-check ({date}) found these areas weakest; cities to learn from, "
+        "weakest first."
+    ),
+    "mentors_other_area": "Or choose another area:",
     "mentors_unknown_area": "I do not know the area “{text}”. Choose one:",
     # privacy
     "privacy_retention": (

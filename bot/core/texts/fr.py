@@ -182,6 +182,11 @@ TEXTS: dict[str, str] = {
     # mentors
     "mentors_choose_area": "Villes mentors pour quel domaine ?",
     "mentors_heading": "<b>Villes mentors pour {area}</b>",
+    "mentors_weakest_intro": (
+        "Votre dernière auto-évaluation ({date}) a trouvé ces domaines les plus faibles ; des "
+        "villes dont s'inspirer, du plus faible au moins faible."
+    ),
+    "mentors_other_area": "Ou choisissez un autre domaine :",
     "mentors_unknown_area": "Je ne connais pas le domaine « {text} ». Choisissez-en un :",
     # privacy
     "privacy_retention": (
