@@ -3,8 +3,8 @@
 The web page, the end-to-end tests and the load benchmark all drive the bot through the same
 methods (`send_text`, `press`, `upload`), so what the tests prove is what a person clicking in
 the browser gets. In webhook mode the stand-in delivers updates by POSTing them to the bot with
-the secret header, one at a time and in order, retrying until the bot answers 2xx, as Telegram
-does.
+the secret header, as Telegram does: several deliveries at once, one chat's updates in order
+(the next waits until the previous one is answered), each tried again until the bot answers 2xx.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 #: Pause before a failed webhook delivery is tried again.
 WEBHOOK_RETRY_SECONDS = 0.2
+#: Deliveries in flight at once (Telegram's default for setWebhook's max_connections).
+WEBHOOK_CONNECTIONS = 40
+#: How long a delivery may take; the bot answers once it has processed the update.
+WEBHOOK_TIMEOUT_SECONDS = 60.0
 
 
 class StandIn:
@@ -184,15 +188,40 @@ class StandIn:
     # -- webhook delivery ---------------------------------------------------------------------
 
     async def _deliver_webhooks(self) -> None:
+        """Start a delivery for the oldest pending update of each chat with none in flight."""
         state = self.state
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
-            while True:
-                try:
-                    await state.wait_until(lambda: state.webhook and state.updates, timeout=60)
-                except TimeoutError:
-                    continue
-                webhook, update = state.webhook, state.updates[0]
-                assert webhook is not None
+        busy: set[int] = set()  # chats with a delivery in flight
+        deliveries: set[asyncio.Task[None]] = set()
+
+        def next_update() -> dict[str, Any] | None:
+            if state.webhook is None or len(busy) >= WEBHOOK_CONNECTIONS:
+                return None
+            return next((u for u in state.updates if update_chat(u) not in busy), None)
+
+        timeout = aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            try:
+                while True:
+                    try:
+                        update = await state.wait_until(next_update, timeout=60)
+                    except TimeoutError:
+                        continue
+                    busy.add(update_chat(update))
+                    task = asyncio.create_task(self._deliver(session, update, busy))
+                    deliveries.add(task)
+                    task.add_done_callback(deliveries.discard)
+            finally:
+                for task in deliveries:
+                    task.cancel()
+                await asyncio.gather(*deliveries, return_exceptions=True)
+
+    async def _deliver(
+        self, session: aiohttp.ClientSession, update: dict[str, Any], busy: set[int]
+    ) -> None:
+        """POST ``update`` until a 2xx answer (or the webhook is removed), then drop it."""
+        state = self.state
+        try:
+            while (webhook := state.webhook) is not None:
                 pool = state.webhook_pool or [webhook.url]
                 url = pool[next(self._round_robin) % len(pool)]
                 headers = {}
@@ -204,11 +233,19 @@ class StandIn:
                 except (aiohttp.ClientError, TimeoutError):
                     delivered = False
                 if delivered:
-                    if state.updates and state.updates[0] is update:
-                        state.updates.pop(0)
-                    await state.notify()
-                else:
-                    await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
+                    state.updates = [u for u in state.updates if u is not update]
+                    return
+                await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
+        finally:
+            busy.discard(update_chat(update))
+            await state.notify()
+
+
+def update_chat(update: dict[str, Any]) -> int:
+    """The chat an update belongs to (the presser's, for a button press)."""
+    if "callback_query" in update:
+        return int(update["callback_query"]["from"]["id"])
+    return int(update["message"]["chat"]["id"])
 
 
 __all__ = ["Fault", "PlaygroundUser", "StandIn"]

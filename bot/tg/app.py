@@ -1,10 +1,12 @@
 """`build_application`: the Telegram bot assembled from the settings and the services.
 
 One factory used by `icc-assistant run`, the playground, the end-to-end tests and the benchmark,
-so they all run the same bot: retrying HTTP that never duplicates a message, `AIORateLimiter`
-(a 429 delays a reply instead of losing it), updates of different chats concurrent and of one
-chat in order, no PTB persistence (the database is the only state), the command menu registered
-on start, Prometheus metrics counted (served by webhook mode next to `/healthz`).
+so they all run the same bot: updates delivered at least once (confirmed to Telegram only after
+they are processed, in polling and webhook mode), retrying HTTP that never duplicates a message,
+`AIORateLimiter` (a 429 delays a reply instead of losing it), updates of different chats
+concurrent and of one chat in order, no PTB persistence (the database is the only state), the
+command menu registered on start, Prometheus metrics counted (served by webhook mode next to
+`/healthz`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from telegram.ext import (
     BaseRateLimiter,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -39,6 +42,7 @@ from bot.tg.metrics import (
     error_counter,
     metrics_of,
 )
+from bot.tg.polling_ack import ConfirmingUpdater, PendingUpdates
 from bot.tg.request import RetryingRequest
 from bot.tg.webhook_server import WebhookServer
 
@@ -103,24 +107,28 @@ def build_application(
     guard_token(token)
     base = settings.telegram_api_base_url
     metrics = BotMetrics()
+    bot = ExtBot(
+        token,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=RetryingRequest(
+            backoff=retry_backoff,
+            connection_pool_size=256,
+            connect_timeout=5.0,
+            read_timeout=10.0,
+            write_timeout=20.0,
+            pool_timeout=10.0,
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10),
+        rate_limiter=rate_limiter or AIORateLimiter(max_retries=5),
+    )
+    # The updater is given, not built, so that polling confirms only processed updates; the
+    # builder then takes the bot from it.
+    pending = PendingUpdates()
     application = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(f"{base}/bot")
-        .base_file_url(f"{base}/file/bot")
-        .request(
-            RetryingRequest(
-                backoff=retry_backoff,
-                connection_pool_size=256,
-                connect_timeout=5.0,
-                read_timeout=10.0,
-                write_timeout=20.0,
-                pool_timeout=10.0,
-            )
-        )
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10))
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=5))
-        .concurrent_updates(InstrumentedUpdateProcessor(metrics))
+        .updater(ConfirmingUpdater(bot, asyncio.Queue(), pending))
+        .concurrent_updates(InstrumentedUpdateProcessor(metrics, on_done=pending.done))
         .post_init(register_commands)
         .build()
     )

@@ -9,7 +9,7 @@ adds up to the whole service.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
@@ -85,8 +85,13 @@ class InstrumentedUpdateProcessor(PerChatUpdateProcessor):
     what the person experiences.
     """
 
-    def __init__(self, metrics: BotMetrics, max_working: int = 64) -> None:
-        super().__init__(max_working=max_working)
+    def __init__(
+        self,
+        metrics: BotMetrics,
+        max_working: int = 64,
+        on_done: Callable[[object], None] | None = None,
+    ) -> None:
+        super().__init__(max_working=max_working, on_done=on_done)
         self.metrics = metrics
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:

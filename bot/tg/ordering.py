@@ -4,13 +4,14 @@ PTB either handles updates one at a time (one slow question stalls every chat) o
 concurrently (two quick presses in one self-check could race). This processor takes the middle
 road: a per-chat lock, acquired in arrival order (asyncio locks are FIFO), then a bounded number
 of updates at work overall. The per-chat lock is taken before a work slot, so a burst in one chat
-waits on its own lock and never holds slots that other chats need.
+waits on its own lock and never holds slots that other chats need. ``on_done`` hears of every
+update finished, which is when polling may confirm it to Telegram (`bot.tg.polling_ack`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -23,13 +24,23 @@ MAX_ADMITTED = 10_000
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Process updates of different chats concurrently and of one chat in order."""
 
-    def __init__(self, max_working: int = 64) -> None:
+    def __init__(
+        self, max_working: int = 64, on_done: Callable[[object], None] | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates=MAX_ADMITTED)
+        self._on_done = on_done
         self._work = asyncio.BoundedSemaphore(max_working)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_chat_order(update, coroutine)
+        finally:
+            if self._on_done is not None:
+                self._on_done(update)
+
+    async def _in_chat_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
             async with self._work:

@@ -3,14 +3,17 @@
 PTB's built-in webhook server (tornado) serves only the webhook path. A replica behind a load
 balancer also needs a readiness probe and a metrics endpoint, and those should live on the same
 port so that one firewall rule and one container port cover them. So this small aiohttp server
-does what PTB's does (check the secret header, decode the update, put it on the application's
-queue and answer 200 at once) and adds the two read-only endpoints. PTB's documentation
-describes this arrangement ("custom webhook bot"): the application runs without its updater and
-is fed through `update_queue`.
+checks the secret header, decodes the update, has the application process it and adds the two
+read-only endpoints. PTB's documentation describes this arrangement ("custom webhook bot"): the
+application runs without its updater.
 
-Answering 200 before the update is handled is what Telegram expects; it delivers one update
-at a time per connection and would otherwise stall. A replica that dies after the 200 loses
-that update's reply, never a stored answer: answers are committed inside the handling.
+A delivery is answered only once its update has been processed (the core called, its replies
+sent), and with 500 when a handler failed: Telegram keeps an unanswered or failed update and
+delivers it again, so a replica killed mid-update loses nothing, and a failure before the core
+committed is retried. The core drops an update it already applied, so a redelivery never
+repeats an effect. Waiting does not stall other chats: Telegram delivers over several
+connections at once (setWebhook's max_connections), each request is handled concurrently here,
+and the application's update processor keeps one chat's updates in order.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
 #: A readiness probe that hangs is a failed probe.
 HEALTH_TIMEOUT_SECONDS = 10.0
+#: On stop, how long deliveries being processed may take to finish and be answered.
+STOP_GRACE_SECONDS = 20.0
 
 
 class WebhookServer:
@@ -63,6 +68,7 @@ class WebhookServer:
         self._metrics = metrics
         self._services = services
         self._runner: web.AppRunner | None = None
+        self._failed: set[int] = set()  # ids of updates whose handling raised
 
     def build_app(self) -> web.Application:
         """The routes; `/healthz` only when there are services to check."""
@@ -74,7 +80,10 @@ class WebhookServer:
         return app
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=5.0)
+        self.application.add_error_handler(self._note_failure)
+        self._runner = web.AppRunner(
+            self.build_app(), access_log=None, shutdown_timeout=STOP_GRACE_SECONDS
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
         log.info("webhook server on %s:%s%s", self.listen, self.port, self.url_path)
@@ -83,6 +92,7 @@ class WebhookServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.application.remove_error_handler(self._note_failure)
 
     async def _receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -99,8 +109,29 @@ class WebhookServer:
             # getWebhookInfo's last_error_message. It cannot be a real Telegram update anyway.
             log.warning("undecodable webhook delivery refused: %r", exc)
             return web.Response(status=400, text="not an update")
-        await self.application.update_queue.put(update)
+        # Shielded: if the request is cancelled (the server stopping, the caller gone), the
+        # update is still handled to the end; `Application.stop` waits for the task.
+        processing = self.application.create_task(self._process(update))
+        if not await asyncio.shield(processing):
+            return web.Response(status=500, text="not processed; deliver it again")
         return web.Response(status=200)
+
+    async def _process(self, update: Update) -> bool:
+        """Handle ``update`` through the application's processor (per-chat order, metrics);
+        False when a handler raised (the error handlers have run)."""
+        application = self.application
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
+        if update.update_id in self._failed:
+            self._failed.discard(update.update_id)
+            return False
+        return True
+
+    async def _note_failure(self, update: object, context: object) -> None:
+        """An error handler: remember which update failed, for `_process` to answer 500."""
+        if isinstance(update, Update):
+            self._failed.add(update.update_id)
 
     async def _health(self, request: web.Request) -> web.Response:
         assert self._services is not None
