@@ -302,14 +302,9 @@ def _guidance(
 
 
 def _interactive(args: argparse.Namespace) -> int:
-    try:
-        from bot.commands import selfcheck_tty
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.commands.selfcheck_tty":
-            raise
-        raise UserFacingError(
-            "the interactive self-check is not available; use --answers FILE"
-        ) from None
+    """The terminal self-check on the conversation core (imported late: it loads the core)."""
+    from bot.commands import selfcheck_tty
+
     return int(selfcheck_tty.run(args) or 0)
 
 

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -198,10 +197,9 @@ def test_selfcheck_without_answers_hands_over_to_the_terminal_flow(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from bot import cli
+    from bot.commands import selfcheck_tty
 
     seen = []
-    fake = types.ModuleType("bot.commands.selfcheck_tty")
-    fake.run = lambda args: seen.append(args.city) or 0
-    monkeypatch.setitem(sys.modules, "bot.commands.selfcheck_tty", fake)
+    monkeypatch.setattr(selfcheck_tty, "run", lambda args: seen.append(args.city) or 0)
     assert cli.main(["selfcheck", "--city", "Oslo"]) == 0
     assert seen == ["Oslo"]
