@@ -107,7 +107,12 @@ class ConfirmingUpdater(Updater):
         drop_pending_updates: bool | None = None,
         error_callback: Callable[[TelegramError], None] | None = None,
     ) -> asyncio.Queue[object]:
-        """Remove any webhook (Telegram refuses getUpdates while one is set), then poll."""
+        """Remove any webhook (Telegram refuses getUpdates while one is set), then poll.
+
+        The signature is `Updater.start_polling`'s, which `Application.run_polling` calls;
+        ``poll_interval``, ``bootstrap_retries`` and ``error_callback`` are not used: a failed
+        getUpdates is logged and tried again with a growing pause, for as long as we run.
+        """
         if self.running:
             raise RuntimeError("This Updater is already running!")
         if not self._initialized:
@@ -140,7 +145,7 @@ class ConfirmingUpdater(Updater):
 
     async def _poll(self, timeout: int) -> None:
         backoff = 0.0
-        while True:
+        while self.running:
             try:
                 updates = await self.bot.get_updates(
                     offset=self.pending.offset,
@@ -150,11 +155,15 @@ class ConfirmingUpdater(Updater):
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
-            except TelegramError as exc:
+            except Exception as exc:  # a poller that died would leave the bot deaf, silently
+                if not self.running:  # `stop` cancelled the request; httpx reports it as an error
+                    return
                 backoff = min(max(2 * backoff, 0.5), MAX_BACKOFF_SECONDS)
                 log.warning("getUpdates failed (%r); again in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 continue
+            if not self.running:  # left unconfirmed: delivered again on the next start
+                return
             backoff = 0.0
             fresh = [update for update in updates if self.pending.take(update.update_id)]
             for update in fresh:

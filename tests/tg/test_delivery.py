@@ -20,7 +20,7 @@ from bot.config import Settings, load_settings
 from bot.core.assistant import Assistant
 from bot.core.messages import Incoming, Reply
 from bot.playground.server import StandIn
-from bot.playground.state import PlaygroundUser
+from bot.playground.state import Fault, PlaygroundUser
 from bot.services import build_services
 from bot.storage import repo
 from bot.storage.db import session_scope
@@ -158,3 +158,14 @@ async def test_a_webhook_delivery_is_answered_after_its_reply_and_a_duplicate_ch
     assert [m.text for m in standin.bot_messages(ANA.id)] == replies
     with session_scope(services.engine) as session:
         assert repo.event_processed(session, event_id="60000")
+
+
+async def test_polling_survives_failing_get_updates_and_then_delivers(
+    standin: StandIn, run_bot: RunBot
+) -> None:
+    standin.inject(Fault("getUpdates", status=502, times=2))
+    async with run_bot(ScriptedCore(lambda incoming: [Reply(text=f"got {incoming.text}")])):
+        await standin.send_text(ANA, "hello")
+        [reply] = await standin.wait_for_bot_messages(ANA.id, 1)
+    assert reply.text == "got hello"
+    assert len(standin.calls("getUpdates")) >= 3
