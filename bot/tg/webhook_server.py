@@ -10,10 +10,12 @@ application runs without its updater.
 A delivery is answered only once its update has been processed (the core called, its replies
 sent), and with 500 when a handler failed: Telegram keeps an unanswered or failed update and
 delivers it again, so a replica killed mid-update loses nothing, and a failure before the core
-committed is retried. The core drops an update it already applied, so a redelivery never
-repeats an effect. Waiting does not stall other chats: Telegram delivers over several
-connections at once (setWebhook's max_connections), each request is handled concurrently here,
-and the application's update processor keeps one chat's updates in order.
+committed is retried (at most `MAX_ATTEMPTS` times here: an update that always fails is then
+answered 200, so that Telegram stops and the person stops getting apologies). The core drops an
+update it already applied, so a redelivery never repeats an effect. Waiting does not stall
+other chats: Telegram delivers over several connections at once (setWebhook's max_connections),
+each request is handled concurrently here, and the application's update processor keeps one
+chat's updates in order.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ MAX_UPDATE_BYTES = 1024 * 1024
 HEALTH_TIMEOUT_SECONDS = 10.0
 #: On stop, how long deliveries being processed may take to finish and be answered.
 STOP_GRACE_SECONDS = 20.0
+#: Failed attempts at one update after which it is given up (answered 200 anyway).
+MAX_ATTEMPTS = 3
 
 
 class WebhookServer:
@@ -68,7 +72,8 @@ class WebhookServer:
         self._metrics = metrics
         self._services = services
         self._runner: web.AppRunner | None = None
-        self._failed: set[int] = set()  # ids of updates whose handling raised
+        self._failed: set[int] = set()  # updates whose handling just raised
+        self._attempts: dict[int, int] = {}  # failed attempts so far, by update id
 
     def build_app(self) -> web.Application:
         """The routes; `/healthz` only when there are services to check."""
@@ -112,9 +117,16 @@ class WebhookServer:
         # Shielded: if the request is cancelled (the server stopping, the caller gone), the
         # update is still handled to the end; `Application.stop` waits for the task.
         processing = self.application.create_task(self._process(update))
-        if not await asyncio.shield(processing):
-            return web.Response(status=500, text="not processed; deliver it again")
-        return web.Response(status=200)
+        if await asyncio.shield(processing):
+            self._attempts.pop(update.update_id, None)
+            return web.Response(status=200)
+        attempts = self._attempts.get(update.update_id, 0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            self._attempts.pop(update.update_id, None)
+            log.error("update %s failed %s times; given up", update.update_id, attempts)
+            return web.Response(status=200)
+        self._attempts[update.update_id] = attempts
+        return web.Response(status=500, text="not processed; deliver it again")
 
     async def _process(self, update: Update) -> bool:
         """Handle ``update`` through the application's processor (per-chat order, metrics);
