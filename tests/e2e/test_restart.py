@@ -2,6 +2,8 @@
 
 The bot runs as `python -m bot run` (the same as `icc-assistant run`) with
 TELEGRAM_API_BASE_URL pointing at the stand-in, so nothing of the test's process helps it.
+It is killed while a press is in flight: received by the bot, not yet applied. Telegram (the
+stand-in) still holds that press, so the restarted bot applies and answers it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from selfcheck_driver import (
 
 from bot.config import Settings
 from bot.playground.server import StandIn
-from bot.playground.state import PlaygroundUser
+from bot.playground.state import Fault, PlaygroundUser
 from bot.services import Services
 from bot.storage import repo
 from bot.storage.db import session_scope
@@ -73,20 +75,38 @@ async def test_killed_mid_self_check_resumes_with_every_answer_kept(
         for _ in range(3):
             position = int(step_payloads(question)[0].split(":")[2])
             acknowledged[quick[position].id] = await answer_one(standin, ANA, model, question)
-        # A fourth answer is pressed and the process dies while it is in flight.
-        in_flight = step_payloads(question)[0].rsplit(":", 2)[0] + ":k"
-        await standin.press(ANA, question, in_flight)
-        await asyncio.sleep(0.05)
+        # /help's reply hangs (Telegram slow), so the chat's next update waits behind it...
+        standin.inject(Fault("sendMessage", delay=60))
+        sent = len(standin.calls("sendMessage"))
+        await standin.send_text(ANA, "/help")
+        await standin.wait_for(lambda: len(standin.calls("sendMessage")) > sent)
+        # ...and a fourth answer is pressed: the bot receives it, and dies before applying it.
+        position = int(step_payloads(question)[0].split(":")[2])
+        in_flight = quick[position].id
+        polls = len(standin.calls("getUpdates"))
+        press = await standin.press(
+            ANA, question, step_payloads(question)[0].rsplit(":", 2)[0] + ":k"
+        )
+        await standin.wait_for(lambda: len(standin.calls("getUpdates")) >= polls + 2)
+        assert press in [u["update_id"] for u in standin.state.updates]  # not confirmed
         os.kill(first.pid, signal.SIGKILL)
         assert await first.wait() == -signal.SIGKILL
 
     with session_scope(services.engine) as session:
         stored = repo.answers_for(session, run_id=run_id)
-    # Every answer the bot acknowledged before the kill is in the database.
+    # Every answer the bot acknowledged before the kill is in the database; the press in
+    # flight is not yet.
     assert {k: stored[k].options for k in acknowledged} == {k: [v] for k, v in acknowledged.items()}
+    assert in_flight not in stored
 
     async with bot_process(settings, log):
         await standin.wait_for(lambda: len(standin.calls("setMyCommands")) >= 2, STARTUP_SECONDS)
+        # The press is delivered again, applied and answered.
+        await standin.wait_for(lambda: not standin.state.updates, 60)
+        *_, in_flight_query = standin.state.callback_chats  # the last press
+        assert standin.state.answered_callbacks[in_flight_query] is not None
+        with session_scope(services.engine) as session:
+            applied = repo.answers_for(session, run_id=run_id)[in_flight]
         count = len(standin.bot_messages(ANA.id))
         await standin.send_text(ANA, "/selfcheck")
         [*_, offer] = await standin.wait_for_bot_messages(ANA.id, count + 1, 60)
@@ -103,6 +123,7 @@ async def test_killed_mid_self_check_resumes_with_every_answer_kept(
     with session_scope(services.engine) as session:
         final = repo.answers_for(session, run_id=run_id)
     assert len(final) == len(quick)
+    assert final[in_flight].options == applied.options  # applied once, then left alone
     for indicator_id, option in acknowledged.items():  # nothing answered before the kill changed
         assert final[indicator_id].options == stored[indicator_id].options
         assert option in final[indicator_id].options
