@@ -68,6 +68,7 @@ def _source_name(source: Source) -> str:
 def _stored_source(source: Source) -> dict[str, Any]:
     return {
         "title": source.title,
+        "short_title": source.short_title,
         "section": source.section,
         "page": source.page,
         "url": source.url,
@@ -94,7 +95,8 @@ def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
         turn.t(
             "qa_source_line",
             n=n,
-            link=link(source.title, source.url),
+            # Short titles keep five sources readable on a phone; "Sources" shows full ones.
+            link=link(source.short_title or source.title, source.url),
             where=_where(turn, source.section, source.page),
         )
         for n, source in enumerate(answer.sources, start=1)

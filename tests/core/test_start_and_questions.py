@@ -83,10 +83,14 @@ def test_a_question_is_answered_with_numbered_linked_sources(
     [answer] = chat.send("How do I start an anti-rumours campaign?")
     assert "[1]" in answer.text and "<b>Sources</b>" in answer.text
     assert '<a href="http' in answer.text
+    # The list names documents by their short titles; "Sources" quotes them with full ones.
+    assert ">Anti-rumours methodology</a>" in answer.text
+    assert "standardised methodology" not in answer.text
     assert set(buttons(answer)) == {"Sources", "👍 Helpful", "👎 Not helpful"}
 
     [quotes] = chat.press(button(answer, "Sources"))
     assert "<blockquote>" in quotes.text and '<a href="http' in quotes.text
+    assert "standardised methodology" in quotes.text
 
     [reasons] = chat.press(button(answer, "👎"))
     [thanks] = chat.press(button(reasons, "Incomplete"))
