@@ -16,6 +16,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from retrieval.chunking import Chunk
 from retrieval.embedders import Embedder
 from retrieval.lexical import BM25Index
@@ -51,9 +53,49 @@ class Retrieval:
 
 
 @dataclass(frozen=True)
+class DenseMatrix:
+    """One embedder's stored vectors of the snapshot's chunks, unit length, one row per id.
+
+    Dense rankings are computed here, exactly, rather than by Chroma's HNSW index: HNSW is
+    approximate, and its graph depends on insertion order and thread timing, so two copies of
+    the same index (a replica's Chroma server, another process's embedded copy) could each
+    miss a different near neighbour and show a user different passages for the same question.
+    Our corpus is a few thousand passages at most: a matrix product over all of them costs
+    well under a millisecond and gives every process the same ranking.
+    """
+
+    ids: Sequence[str]
+    unit: np.ndarray
+
+    @classmethod
+    def of(cls, vectors: Mapping[str, np.ndarray]) -> DenseMatrix:
+        """The matrix of `vectors`, rows in id order (so ties break the same way everywhere)."""
+        ids = sorted(vectors)
+        if not ids:
+            return cls([], np.empty((0, 0)))
+        matrix = np.stack([np.asarray(vectors[i], dtype=np.float64) for i in ids])
+        return cls(ids, matrix / _norms(matrix))
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The `k` ids most cosine-similar to `vector`, best first (ties: lower id first)."""
+        if not self.ids:
+            return []
+        query = np.asarray(vector, dtype=np.float64)
+        similarities = self.unit @ (query / (np.linalg.norm(query) or 1.0))
+        order = np.argsort(-similarities, kind="stable")[:k]
+        return [(self.ids[i], float(similarities[i])) for i in order]
+
+
+def _norms(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.where(norms == 0.0, 1.0, norms)
+
+
+@dataclass(frozen=True)
 class _Snapshot:
     chunks: Mapping[str, Chunk]
     bm25: BM25Index
+    dense: Mapping[str, DenseMatrix] = field(default_factory=dict)
 
 
 def rrf(rankings: Mapping[str, Sequence[str]], weights: Mapping[str, float]) -> dict[str, float]:
@@ -125,12 +167,16 @@ class HybridRetriever:
         return ["bm25", *self._embedders]
 
     def refresh(self) -> None:
-        """Reload chunks from the store and rebuild BM25 (after any change to the index)."""
+        """Reload chunks and their vectors from the store and rebuild BM25 (after any change
+        to the index)."""
         chunks = {c.chunk_id: c for c in self._store.chunks()}
         ordered = sorted(chunks)
         bm25 = BM25Index(ordered, [chunks[i].indexed_text for i in ordered])
+        dense = {
+            name: DenseMatrix.of(self._store.vectors(name, ordered)) for name in self._embedders
+        }
         with self._lock:
-            self._snapshot = _Snapshot(chunks, bm25)
+            self._snapshot = _Snapshot(chunks, bm25, dense)
             self._checked = time.monotonic()
 
     def _current(self) -> _Snapshot:
@@ -150,8 +196,9 @@ class HybridRetriever:
     ) -> dict[str, list[tuple[str, float]]]:
         """Each method's own top candidates for `query`, as (chunk id, raw score), best first.
 
-        A dense hit the snapshot does not know means another process added chunks: reload
-        and search again, once.
+        Dense rankings are exact, over the snapshot's vectors (see `DenseMatrix`). The store's
+        own nearest neighbours serve only to notice chunks added by another process: a hit the
+        snapshot does not know means reload and search again, once.
         """
         for attempt in range(2):
             snapshot = self._current()
@@ -162,8 +209,10 @@ class HybridRetriever:
                     scored = snapshot.bm25.search(query, CANDIDATES)
                 else:
                     vector = self._embedders[method].embed_query(query)
-                    scored = self._store.query(method, vector, CANDIDATES)
-                    unknown = unknown or any(i not in snapshot.chunks for i, _ in scored)
+                    stored = self._store.query(method, vector, CANDIDATES)
+                    unknown = unknown or any(i not in snapshot.chunks for i, _ in stored)
+                    matrix = snapshot.dense.get(method)
+                    scored = matrix.nearest(vector, CANDIDATES) if matrix else []
                 found[method] = [(i, s) for i, s in scored if i in snapshot.chunks]
             if not unknown or attempt:
                 return found

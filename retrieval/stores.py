@@ -98,7 +98,8 @@ class ChunkStore:
                 collection.delete(ids=batch)
 
     def query(self, embedder: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The `k` nearest chunk ids to `vector` in that embedder's space, with cosine sims."""
+        """About the `k` nearest chunk ids to `vector` in that embedder's space, with cosine
+        sims: Chroma's HNSW index is approximate, so rank exactly elsewhere (hybrid.DenseMatrix)."""
         collection = self._collections[embedder]
         n = min(k, collection.count())
         if n == 0:

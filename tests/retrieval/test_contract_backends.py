@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from retrieval.service import QAService
+from retrieval.hybrid import CANDIDATES
+from retrieval.service import DEFAULT_EMBEDDERS, QAService
+from retrieval.stores import ChunkStore, open_chroma_client
 
 QUESTIONS = (
     "How can a city fight rumours about migrants?",
@@ -20,6 +23,12 @@ QUESTIONS = (
     "Comment une ville peut-elle consulter ses habitants d'origines diverses ?",
 )
 OFF_TOPIC = "What is the boiling point of tungsten in a vacuum furnace?"
+#: A self-check area's guide query whose nearest passage the embedded HNSW graph was measured
+#: to miss (3 sessions out of 3), while the server's copy found it.
+HNSW_MISS = (
+    "Participation: Optional area: whether residents of all backgrounds take part in shaping"
+    " city decisions, and whether the city measures and widens that participation."
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +75,28 @@ def test_both_backends_agree_passage_for_passage(embedded: QAService, server: QA
         ]
         assert (here.answer, here.answered) == (there.answer, there.answered)
         assert [s.score for s in here.sources] == pytest.approx([s.score for s in there.sources])
+
+
+def brute_force(bundled_index_dir: Path, vector: np.ndarray) -> list[str]:
+    """The exact cosine top candidates, computed here from the stored vectors."""
+    store = ChunkStore(open_chroma_client(bundled_index_dir, None), DEFAULT_EMBEDDERS)
+    ids = sorted(c.chunk_id for c in store.chunks())
+    stored = store.vectors(DEFAULT_EMBEDDERS[0], ids)
+    matrix = np.stack([stored[i] for i in ids]).astype(np.float64)
+    sims = matrix @ vector / np.linalg.norm(matrix, axis=1) / np.linalg.norm(vector)
+    return [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[:CANDIDATES]]
+
+
+@pytest.mark.parametrize("query", [HNSW_MISS, *QUESTIONS])
+def test_dense_ranking_is_exact_on_both_backends(
+    embedded: QAService, server: QAService, bundled_index_dir: Path, index_dir: Path, query: str
+) -> None:
+    # HNSW is approximate and its graph differs between copies of one index (a copied data
+    # dir reloads it from disk; the server rebuilt it from the copied vectors); replicas must
+    # still show the same passages, so the dense ranking is exact everywhere.
+    [method] = DEFAULT_EMBEDDERS
+    vector = embedded.retriever.embedders[0].embed_query(query)
+    expected = brute_force(bundled_index_dir, vector)
+    for qa in (embedded, QAService(index_dir=index_dir), server):
+        ranking = qa.retriever.rankings(query, methods=[method])[method]
+        assert [chunk_id for chunk_id, _ in ranking] == expected
