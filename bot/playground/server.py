@@ -100,12 +100,19 @@ class StandIn:
     async def send_text(self, user: PlaygroundUser, text: str) -> int:
         """The user types ``text`` (a command when it starts with ``/``); returns the update id."""
         self.state.add_user(user)
-        fields: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            length = len(text.split()[0])
-            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        fields = _text_fields(text)
         message = self.state.add_message(user.id, from_bot=False, text=text, html=parse_plain(text))
         return await self._push(user, {"message": self._user_message(user, message, fields)})
+
+    async def send_group_text(self, user: PlaygroundUser, group_id: int, text: str) -> int:
+        """The user types ``text`` in a group chat the bot was added to (ids are negative)."""
+        self.state.add_user(user)
+        message = self.state.add_message(
+            group_id, from_bot=False, text=text, html=parse_plain(text)
+        )
+        chat = {"id": group_id, "type": "group", "title": "A group"}
+        payload = {**self._user_message(user, message, _text_fields(text)), "chat": chat}
+        return await self._push(user, {"message": payload})
 
     async def upload(self, user: PlaygroundUser, filename: str, content: bytes, mime: str) -> int:
         """The user sends a file as a document."""
@@ -249,3 +256,12 @@ def update_chat(update: dict[str, Any]) -> int:
 
 
 __all__ = ["Fault", "PlaygroundUser", "StandIn"]
+
+
+def _text_fields(text: str) -> dict[str, Any]:
+    """A typed message's fields; a leading ``/word`` is marked as a command, as Telegram does."""
+    fields: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return fields

@@ -135,7 +135,14 @@ def build_application(
     handlers = TelegramHandlers(core)
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, handlers.on_message)
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL,
+            handlers.on_message,
+        )
+    )
+    # Personal data never goes to a group: commands there get a pointer, the rest is ignored.
+    application.add_handler(
+        MessageHandler(filters.COMMAND & ~filters.ChatType.PRIVATE, handlers.on_group_command)
     )
     application.add_error_handler(on_error)
     application.add_error_handler(error_counter(metrics))

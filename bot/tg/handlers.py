@@ -13,7 +13,7 @@ import logging
 from typing import Protocol
 
 from telegram import Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -27,6 +27,18 @@ log = logging.getLogger(__name__)
 TYPING_DELAY = 0.5
 #: Telegram lets bots download files up to this size; larger ones reach the core without content.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+
+
+_PRIVATE_ONLY = {
+    "en": "I only talk in private chats: open a chat with me to ask questions or run a self-check.",
+    "fr": "Je ne réponds qu'en conversation privée : écrivez-moi directement pour poser une "
+    "question ou faire l'auto-évaluation.",
+}
+
+
+def private_only(language_code: str | None) -> str:
+    """The pointer to the private chat, in the user's language (English by default)."""
+    return _PRIVATE_ONLY.get((language_code or "en")[:2].lower(), _PRIVATE_ONLY["en"])
 
 
 class Core(Protocol):
@@ -52,10 +64,25 @@ class TelegramHandlers:
         incoming = self._incoming(update, text=text, document=document)
         await self._run(context, incoming, Origin(chat_id=message.chat_id))
 
+    async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command typed in a group: point to the private chat, and do nothing else.
+
+        The assistant holds personal data (answers, requests, exports); none of it may be
+        posted where other members read, so groups get this one line and no core call.
+        """
+        message = update.effective_message
+        if message is None:
+            return
+        user = update.effective_user
+        await message.reply_text(private_only(user.language_code if user else None))
+
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: the core validates the payload, render answers the query once."""
         query = update.callback_query
         if query is None:
+            return
+        if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
+            await query.answer(private_only(query.from_user.language_code), show_alert=True)
             return
         chat_id = query.message.chat.id if query.message else query.from_user.id
         message_id = query.message.message_id if query.message else None

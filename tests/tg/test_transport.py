@@ -234,3 +234,19 @@ async def test_the_retention_purge_is_scheduled_daily(run_bot: RunBot) -> None:
     async with run_bot(ScriptedCore(echo)) as application:
         [job] = [j for j in application.job_queue.jobs() if j.name == "_purge_job"]
         assert job.job.trigger.interval.total_seconds() == 24 * 3600
+
+
+async def test_a_group_chat_gets_a_pointer_to_the_private_chat_and_nothing_else(
+    standin: StandIn, run_bot: RunBot
+) -> None:
+    core = ScriptedCore(echo)
+    group = -100777
+    async with run_bot(core):
+        await standin.send_group_text(ANA, group, "/mydata@icc_bot")
+        await standin.send_group_text(ANA, group, "what is an anti-rumours strategy?")
+        [pointer] = await standin.wait_for_bot_messages(group, 1)
+        await standin.send_text(ANA, "/start")  # the private chat still works
+        await standin.wait_for_bot_messages(ANA.id, 1)
+    assert "conversation privée" in pointer.text  # Ana's Telegram is in French
+    assert [m.text for m in standin.bot_messages(group)] == [pointer.text]
+    assert [i.chat_id for i in core.seen] == [ANA.id]  # the core never saw the group
