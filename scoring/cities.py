@@ -344,6 +344,10 @@ def _official_row(raw: dict[str, str | None], area_ids: Collection[str]) -> Offi
     for name in ("city", "country"):
         if not value[name]:
             raise ValueError(f"{name} is empty")
+    # The database columns' sizes: PostgreSQL refuses longer values (SQLite would not).
+    for name, limit in (("city", 120), ("country", 120), ("source_url", 500)):
+        if len(value[name]) > limit or "\x00" in value[name]:
+            raise ValueError(f"{name} is longer than {limit} characters or has a NUL byte")
     if value["area"] not in area_ids:
         raise ValueError(f"unknown area {value['area']!r}")
     if not re.fullmatch(r"(19|20)\d\d", value["year"]):

@@ -132,7 +132,7 @@ def text(turn: Turn, text: str) -> list[Reply]:
             return [Reply(text=turn.t("visit_period_too_long", limit=MAX_PERIOD_CHARS))]
         return [_save_and_ask(turn, draft, {"period": text}, DialogState.VISIT_GROUP, edit=False)]
     if state == DialogState.VISIT_GROUP:
-        if not text.isdigit() or not 1 <= int(text) <= MAX_GROUP:
+        if not text.isdecimal() or not 1 <= int(text) <= MAX_GROUP:  # "²" is a digit, no int
             return [_group_question(turn, draft, hint=True)]
         return [
             _save_and_ask(turn, draft, {"group": int(text)}, DialogState.VISIT_NOTE, edit=False)
@@ -358,10 +358,11 @@ def _submit(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
         edit=True,
         toast=turn.t("visit_sent_toast"),
     )
+    # The secretariat is told before anything optional is asked.
     return [
         done,
-        *privacy_flow.consent_questions(turn),
         *admin_flow.notify_new_request(turn, request),
+        *privacy_flow.consent_questions(turn),
     ]
 
 

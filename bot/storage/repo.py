@@ -594,7 +594,7 @@ def forget_user(session: Session, *, user_id: int) -> None:
     session.execute(
         update(VisitRequest)
         .where(col(VisitRequest.user_id) == user_id)
-        .values(user_id=None, note="", updated_at=utcnow())
+        .values(user_id=None, note="", period="", updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -642,7 +642,7 @@ def anonymise_requests_before(session: Session, *, before: datetime) -> int:
     stmt = (
         update(VisitRequest)
         .where(col(VisitRequest.updated_at) < before, col(VisitRequest.user_id).is_not(None))
-        .values(user_id=None, note="")
+        .values(user_id=None, note="", period="")
         .execution_options(synchronize_session=False)
     )
     return session.execute(stmt).rowcount

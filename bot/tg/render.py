@@ -19,7 +19,7 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core.messages import Button, Reply
 from bot.tg.split import TELEGRAM_CAPTION_LIMIT, split_html
@@ -62,11 +62,20 @@ async def deliver(bot: Bot, replies: Sequence[Reply], origin: Origin) -> None:
     if origin.callback_query_id is not None:
         toast = next((r.toast for r in replies if r.toast), None)
         await answer_callback(bot, origin.callback_query_id, toast)
+    failed: TelegramError | None = None
     for reply in replies:
-        if reply.chat_id is not None and reply.chat_id != origin.chat_id:
-            await _deliver_elsewhere(bot, reply)
-        else:
-            await send_reply(bot, reply, origin)
+        try:
+            if reply.chat_id is not None and reply.chat_id != origin.chat_id:
+                await _deliver_elsewhere(bot, reply)
+            else:
+                await send_reply(bot, reply, origin)
+        except TelegramError as exc:
+            # The rest still go out (an admin's notification must not depend on the officer's
+            # own message); the first failure is re-raised so the error handler apologises.
+            log.warning("reply to chat %s not sent: %r", reply.chat_id or origin.chat_id, exc)
+            failed = failed or exc
+    if failed is not None:
+        raise failed
 
 
 async def answer_callback(bot: Bot, query_id: str, text: str | None) -> None:

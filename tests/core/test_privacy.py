@@ -157,6 +157,7 @@ def test_forget_after_confirmation_leaves_no_row_naming_the_user(
     with session_scope(services.engine) as session:
         [request] = repo.visit_requests(session)
         assert request.city == "Barcelona" and request.note == "" and request.user_id is None
+        assert request.period == ""  # free text the officer typed: it may name them too
         assert repo.get_user(session, user_id=200) is not None
         answers = session.execute(text("SELECT count(*) FROM answers")).scalar_one()
         questions = session.execute(text("SELECT count(*) FROM questions")).scalar_one()

@@ -71,6 +71,8 @@ def test_a_request_from_the_results_reaches_the_admin_and_the_status_comes_back(
     period = _only(chat.press(buttons(fmt)["On site"]))
     group = _only(chat.send("Spring 2027"))
     assert "How many people" in group.text
+    again = _only(chat.send("²"))  # a digit to Unicode, not a number to int()
+    assert "number of people from 1 to 50" in again.text
     note = _only(chat.send("4"))
     confirm = _only(chat.send("We want to see <how> the anti-rumour network works."))
     assert "Spring 2027" in confirm.text and "Group size: 4" in confirm.text

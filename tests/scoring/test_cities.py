@@ -146,6 +146,12 @@ def test_reimporting_replaces_the_same_city_year_and_area(cities: CityData) -> N
             b"city,country,year,area,score,source_url\n,Norway,2020,language,50,https://x.org\n",
             "city is empty",
         ),
+        (
+            b"city,country,year,area,score,source_url\nOslo,Norway,2020,language,50,https://x.org/"
+            + b"a" * 500
+            + b"\n",
+            "source_url is longer than 500 characters",
+        ),
     ],
 )
 def test_bad_official_csv_is_refused_with_the_reason(content: bytes, message: str) -> None:

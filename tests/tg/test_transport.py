@@ -250,3 +250,19 @@ async def test_a_group_chat_gets_a_pointer_to_the_private_chat_and_nothing_else(
     assert "conversation privée" in pointer.text  # Ana's Telegram is in French
     assert [m.text for m in standin.bot_messages(group)] == [pointer.text]
     assert [i.chat_id for i in core.seen] == [ANA.id]  # the core never saw the group
+
+
+async def test_a_failed_reply_does_not_stop_the_notifications_after_it(
+    standin: StandIn, run_bot: RunBot
+) -> None:
+    standin.add_user(BEN)
+    core = ScriptedCore(
+        lambda incoming: [Reply(text="yours"), Reply(text="for the admin", chat_id=BEN.id)]
+    )
+    standin.inject(Fault("sendMessage", status=504))  # the officer's own reply is lost...
+    async with run_bot(core):
+        await standin.send_text(ANA, "/visit")
+        [notice] = await standin.wait_for_bot_messages(BEN.id, 1)
+        [apology] = await standin.wait_for_bot_messages(ANA.id, 1)
+    assert notice.text == "for the admin"  # ...the secretariat still hears of it
+    assert "Désolé" in apology.text  # and the officer is told something went wrong
