@@ -34,7 +34,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.tg.errors import guard_token, on_error
-from bot.tg.handlers import Core, TelegramHandlers
+from bot.tg.handlers import ADMINS_KEY, Core, TelegramHandlers
 from bot.tg.metrics import (
     METRICS_KEY,
     BotMetrics,
@@ -153,9 +153,6 @@ def build_application(
             _purge_job, interval=PURGE_EVERY, first=timedelta(minutes=5), data=services
         )
     return application
-
-
-ADMINS_KEY = "icc_admin_ids"
 
 
 async def register_commands(application: Application) -> None:

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 TYPING_DELAY = 0.5
 #: Telegram lets bots download files up to this size; larger ones reach the core without content.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+#: `bot_data` key of the secretariat's user ids: only their uploads are worth downloading.
+ADMINS_KEY = "icc_admin_ids"
 
 
 _PRIVATE_ONLY = {
@@ -59,7 +61,12 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None or update.effective_user is None:
             return
-        document = await self._download(message) if message.document else None
+        document = None
+        if message.document:
+            # Only the secretariat may add documents; anyone else's upload is refused by the
+            # core from its name and size, without making the bot fetch up to 20 MB first.
+            admins = context.bot_data.get(ADMINS_KEY, frozenset())
+            document = await self._download(message, fetch=update.effective_user.id in admins)
         text = None if document else (message.text or "")
         incoming = self._incoming(update, text=text, document=document)
         await self._run(context, incoming, Origin(chat_id=message.chat_id))
@@ -135,13 +142,14 @@ class TelegramHandlers:
         )
 
     @staticmethod
-    async def _download(message: Message) -> IncomingFile:
-        """Fetch an uploaded document; one beyond Telegram's limit arrives empty, sized."""
+    async def _download(message: Message, *, fetch: bool) -> IncomingFile:
+        """Fetch an uploaded document; one not fetched, or beyond Telegram's limit, arrives
+        empty, with its size."""
         document = message.document
         assert document is not None
         size = document.file_size or 0
         content = b""
-        if size <= MAX_DOWNLOAD_BYTES:
+        if fetch and size <= MAX_DOWNLOAD_BYTES:
             file = await document.get_file()
             content = bytes(await file.download_as_bytearray())
             size = len(content)

@@ -214,11 +214,11 @@ async def test_a_notification_to_an_unreachable_chat_does_not_stop_the_reply(
     assert reply.text == "Request sent"
 
 
-async def test_an_uploaded_document_reaches_the_core_with_its_content(
+async def test_an_admins_upload_reaches_the_core_with_its_content(
     standin: StandIn, run_bot: RunBot
 ) -> None:
     core = ScriptedCore(lambda _: [Reply(text="Got it")])
-    async with run_bot(core):
+    async with run_bot(core, admin_ids=frozenset({ANA.id})):
         await standin.upload(ANA, "scores.csv", b"city,area,score\n", "text/csv")
         await standin.wait_for_bot_messages(ANA.id, 1)
     [incoming] = core.seen
@@ -228,6 +228,17 @@ async def test_an_uploaded_document_reaches_the_core_with_its_content(
         b"city,area,score\n",
     )
     assert incoming.document.mime_type == "text/csv" and incoming.document.size == 16
+
+
+async def test_anyone_elses_upload_is_not_downloaded(standin: StandIn, run_bot: RunBot) -> None:
+    core = ScriptedCore(lambda _: [Reply(text="Only the secretariat adds documents")])
+    async with run_bot(core, admin_ids=frozenset({BEN.id})):
+        await standin.upload(ANA, "big.pdf", b"%PDF-" + b"x" * 5000, "application/pdf")
+        await standin.wait_for_bot_messages(ANA.id, 1)
+    [incoming] = core.seen
+    assert incoming.document is not None and incoming.document.content == b""
+    assert incoming.document.size == 5005  # the core still knows what was sent
+    assert standin.calls("getFile") == []
 
 
 async def test_the_retention_purge_is_scheduled_daily(run_bot: RunBot) -> None:
