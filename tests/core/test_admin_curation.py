@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from core_helpers import Chat
+from made_files import encrypted_pdf, make_pdf
 from visit_helpers import ADMIN, admin_services, only
 
 from bot.core.assistant import Assistant
@@ -27,30 +28,6 @@ UNIQUE = (
     "The Quillon Bridge Circle is a monthly meeting in Tarvena where newcomers and long-time "
     "residents repair bicycles together, guided by volunteer mechanics from twelve countries."
 )
-
-
-def make_pdf(pages: list[str]) -> bytes:
-    """A real text PDF, one page per string."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=12)
-    for page in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, page)
-    return bytes(pdf.output())
-
-
-def encrypted_pdf() -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(make_pdf(["Secret text for the network."]))).pages:
-        writer.add_page(page)
-    writer.encrypt(user_password="letmein", owner_password="owner")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

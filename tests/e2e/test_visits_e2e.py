@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from made_files import make_pdf
 from selfcheck_driver import answer_one, current_question, press_and_wait, start_quick_check
 
 from bot.config import Settings, load_settings
@@ -38,17 +39,6 @@ def settings(standin: StandIn, index_dir: Path, database_url: str) -> Settings:
         telegram_api_base_url=standin.base_url,
         icc_admin_ids=str(SEC.id),
     )
-
-
-def make_pdf(pages: list[str]) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=12)
-    for page in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, page)
-    return bytes(pdf.output())
 
 
 async def say(standin: StandIn, user: PlaygroundUser, text: str, timeout: float = 60) -> Message:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 SMALL_DOCS = {
@@ -47,32 +46,3 @@ def write_docs(folder: Path, docs: dict[str, str] = SMALL_DOCS) -> Path:
     for name, text in docs.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def make_pdf(pages: list[str], *, title: str = "") -> bytes:
-    """A real text PDF with one page per string (fpdf2)."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=12)
-    if title:
-        pdf.set_title(title)
-    for text in pages:
-        pdf.add_page()
-        if text:
-            pdf.multi_cell(0, 8, text)
-    return bytes(pdf.output())
-
-
-def make_docx(title: str, sections: list[tuple[str, str]]) -> bytes:
-    """A DOCX with a Title paragraph and Heading 1 sections (python-docx)."""
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph(title, style="Title")
-    for heading, body in sections:
-        document.add_heading(heading, level=1)
-        document.add_paragraph(body)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

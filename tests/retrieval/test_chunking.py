@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval_helpers import make_pdf
+from made_files import make_pdf
 
 from retrieval.chunking import CHUNK_SIZE, chunk_document
 from retrieval.loaders import load_document

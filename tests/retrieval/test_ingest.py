@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from retrieval_helpers import make_pdf
+from made_files import make_pdf
 
 from retrieval.embedders import E5Embedder
 from retrieval.errors import DocumentError

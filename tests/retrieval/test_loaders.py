@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from retrieval_helpers import SMALL_DOCS, make_docx, make_pdf
+from made_files import encrypted_pdf, make_docx, make_pdf
+from retrieval_helpers import SMALL_DOCS
 
 from retrieval.errors import DocumentError
 from retrieval.loaders import load_document
@@ -82,27 +83,13 @@ def test_plain_text_detects_language(tmp_path: Path) -> None:
     assert doc.sections[0].text == text
 
 
-def _encrypted_pdf() -> bytes:
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(make_pdf(["Secret text."]))).pages:
-        writer.add_page(page)
-    writer.encrypt(user_password="letmein", owner_password="owner")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
         ("empty.md", b"", "empty"),
         ("blank.txt", b"  \n\n ", "empty"),
         ("scan.pdf", make_pdf(["", ""]), "no text layer"),
-        ("locked.pdf", _encrypted_pdf(), "password-protected"),
+        ("locked.pdf", encrypted_pdf(), "password-protected"),
         ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged"),
         ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a readable DOCX"),
         ("binary.txt", b"\x00\x01\x02 binary", "binary"),

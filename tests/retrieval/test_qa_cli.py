@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from retrieval_helpers import make_pdf
+from made_files import make_pdf
 
 CLI = str(Path(sys.executable).with_name("icc-assistant"))
 KEYS = ["question", "answer", "answered", "language", "sources"]
