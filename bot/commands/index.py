@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 #: An answers file is a few kilobytes; anything far larger is a mistake.
 MAX_ANSWERS_BYTES = 1_000_000
-#: Passages of the ICC guides shown for each weak area.
-GUIDANCE_PASSAGES = 2
 #: Mentor cities shown for each weak area.
 MENTORS_PER_AREA = 3
 
@@ -282,12 +280,11 @@ def _guidance(
     """The passages of the ICC guides closest to each weak area (the guides are in English)."""
     if not area_ids:
         return {}
-    qa = services.qa
-    qa.ensure_index()
+    from bot.core.selfcheck_results import guide_passages
+
+    services.qa.ensure_index()
     guidance = {}
     for area_id in area_ids:
-        area = model.area(area_id)
-        query = f"{area.name_in('en')}: {area.description_in('en')}"
         guidance[area_id] = [
             {
                 "title": source.title,
@@ -296,7 +293,7 @@ def _guidance(
                 "url": source.url,
                 "text": source.text,
             }
-            for source in qa.search(query, k=GUIDANCE_PASSAGES)
+            for source in guide_passages(services, model, area_id)
         ]
     return guidance
 

@@ -19,6 +19,7 @@ from bot.core.turn import Turn
 from bot.storage import repo
 
 if TYPE_CHECKING:
+    from scoring.mentors import Mentor
     from scoring.model import Area, IndexModel
 
 MENTORS = "mnt1"
@@ -80,13 +81,13 @@ def match_area(model: IndexModel, text: str) -> Area | None:
     return model.area(choices[best[0]])
 
 
-def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
-    """A heading and one line per mentor city (or the "none documented" line)."""
+def mentors_for(turn: Turn, area_id: str) -> list[Mentor]:
+    """The documented mentor cities for the user's city (never the city itself)."""
     from scoring.mentors import find_mentors
 
     cities = turn.cities
     own = cities.city(turn.user.city) if turn.user.city else None
-    mentors = find_mentors(
+    return find_mentors(
         cities,
         area_id,
         own_city=turn.user.city,
@@ -95,20 +96,25 @@ def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
         limit=MENTORS_PER_AREA,
         lang=turn.lang,
     )
+
+
+def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
+    """A heading and one line per mentor city (or the "none documented" line)."""
+    mentors = mentors_for(turn, area_id)
     if not mentors:
         return [turn.t("sc_no_mentor")]
-    lines = [turn.t("sc_mentors_heading")]
-    for mentor in mentors:
-        lines.append(
-            turn.t(
-                "sc_mentor_line",
-                city=mentor.city,
-                country=mentor.country,
-                reason=shorten(mentor.reason, REASON_CHARS),
-                link=link(turn.t("sc_source"), mentor.source_url),
-            )
-        )
-    return lines
+    return [turn.t("sc_mentors_heading"), *(mentor_line(turn, m) for m in mentors)]
+
+
+def mentor_line(turn: Turn, mentor: Mentor) -> Safe:
+    """One mentor city: why (its practice, shortened) and a link to the source."""
+    return turn.t(
+        "sc_mentor_line",
+        city=mentor.city,
+        country=mentor.country,
+        reason=shorten(mentor.reason, REASON_CHARS),
+        link=link(turn.t("sc_source"), mentor.source_url),
+    )
 
 
 def _weakest_areas(turn: Turn) -> tuple[datetime, list[str]] | None:

@@ -23,6 +23,8 @@ from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from bot.services import Services
+    from retrieval.service import Source
     from scoring.model import IndexModel
     from scoring.score import AreaResult, Result
 
@@ -211,12 +213,19 @@ def _weak_area_block(turn: Turn, model: IndexModel, area: AreaResult) -> Safe:
     return join_lines(*lines)
 
 
-def _guide_lines(turn: Turn, model: IndexModel, area_id: str) -> list[Safe]:
-    """The two passages of the ICC guides closest to the area (the guides are in English)."""
+def guide_passages(services: Services, model: IndexModel, area_id: str) -> list[Source]:
+    """The passages of the ICC guides closest to an area, searched with its English name and
+    description (the guides are in English); shared by the chat results and the CLI."""
     area = model.area(area_id)
-    query = f"{area.name_in('en')}: {area.description_in('en')}"
+    return services.qa.search(
+        f"{area.name_in('en')}: {area.description_in('en')}", k=GUIDES_PER_AREA
+    )
+
+
+def _guide_lines(turn: Turn, model: IndexModel, area_id: str) -> list[Safe]:
+    """The guide passages of the area, one line each, quoted and linked."""
     lines = []
-    for source in turn.services.qa.search(query, k=GUIDES_PER_AREA):
+    for source in guide_passages(turn.services, model, area_id):
         where = Safe(" — " + escape(source.section)) if source.section else Safe("")
         if source.page:
             where = Safe(f"{where}, {turn.t('qa_page', page=source.page)}")

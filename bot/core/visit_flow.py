@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core import matchmaking, mentors_flow, payloads, privacy_flow, selfcheck_results
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, NotAllowed, StaleAction
-from bot.core.html_format import join_lines, link, shorten
+from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Button, Reply
 from bot.core.texts import Safe, t
 from bot.core.turn import Turn
@@ -222,32 +222,9 @@ def _start(turn: Turn, area_id: str, *, run_id: int | None, edit: bool) -> Reply
 def _mentor_choices(turn: Turn, area_id: str) -> list[tuple[str, str, Safe]]:
     """(city, country, the line saying why) of the documented mentors, then of the member
     cities whose consenting officers' self-checks are strong in the area."""
-    from scoring.mentors import find_mentors
-
-    cities = turn.cities
-    own = cities.city(turn.user.city) if turn.user.city else None
-    found = find_mentors(
-        cities,
-        area_id,
-        own_city=turn.user.city,
-        own_country=turn.user.country,
-        own_population=own.population if own else None,
-        limit=mentors_flow.MENTORS_PER_AREA,
-        lang=turn.lang,
-    )
     choices = [
-        (
-            m.city,
-            m.country,
-            turn.t(
-                "sc_mentor_line",
-                city=m.city,
-                country=m.country,
-                reason=shorten(m.reason, mentors_flow.REASON_CHARS),
-                link=link(turn.t("sc_source"), m.source_url),
-            ),
-        )
-        for m in found
+        (m.city, m.country, mentors_flow.mentor_line(turn, m))
+        for m in mentors_flow.mentors_for(turn, area_id)
     ]
     with turn.read() as session:
         candidates = matchmaking.candidate_mentors(session, area_id=area_id)
