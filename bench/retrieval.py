@@ -1,19 +1,23 @@
-"""Retrieval quality on the team's eval set: BM25, each dense model, and their fusions.
+"""Answer quality on the eval set's tuning and test parts, beside a plain e5 search.
 
-Prints one table (recall@5, MRR@10, recall@5 per language, abstention rates) and the ratio of
-the hybrid to the best single method, all measured in this run. The index is built (or
-incrementally refreshed) under data/bench/ with the real models.
+The baseline, measured in the same run, is a plain multilingual-e5 search over 200-word windows
+(stride 100) of the same documents; a window matches a graded passage when it overlaps it.
+The shipped pipeline is `QAService` exactly as the bot runs it (small-to-big hybrid search,
+abstention, follow-up reading, extractive answer). Bars are chosen on the tuning part by
+5-fold cross-validation (the CV estimate is printed) and then on the whole tuning part; the
+test part is only ever scored.
 
-    .venv/bin/python bench/retrieval.py [--chunk-size 800] [--misses] [--questions FILE]
+    .venv/bin/python bench/retrieval.py [--part tune|test|both] [--misses]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,146 +27,194 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.chunking import CHUNK_SIZE  # noqa: E402
-from retrieval.embedders import EMBEDDERS  # noqa: E402
-from retrieval.evaluation import EvalQuestion, Scores, calibrate, evaluate, load_eval_set  # noqa: E402
-from retrieval.hybrid import Retrieval  # noqa: E402
-from retrieval.language import detect_language  # noqa: E402
-from retrieval.service import (  # noqa: E402
-    CROSS_LINGUAL,
-    DEFAULT_ABSTENTION,
-    DEFAULT_EMBEDDERS,
-    QAService,
-    abstention_evidence,
-    retrieval_methods,
+import numpy as np  # noqa: E402
+
+from retrieval.answer import AbstentionPolicy  # noqa: E402
+from retrieval.chunking import Chunk  # noqa: E402
+from retrieval.embedders import E5Embedder  # noqa: E402
+from retrieval.evaluation import (  # noqa: E402
+    EvalQuestion,
+    Outcome,
+    Scores,
+    calibrate,
+    evaluate,
+    fold_of,
+    load_eval_set,
+)
+from retrieval.hybrid import Hit  # noqa: E402
+from retrieval.ingest import expand_paths  # noqa: E402
+from retrieval.loaders import load_document  # noqa: E402
+from retrieval.service import BUNDLED_CORPUS, CROSS_LINGUAL, QAService  # noqa: E402
+from retrieval.vector_cache import VectorCache, save_vector_cache  # noqa: E402
+
+LANGUAGES = ("en", "fr", "es", "de", "it", "pl", "uk", "pt")
+WINDOW_WORDS, WINDOW_STRIDE = 200, 100
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Window:
+    text: str
+    sections: frozenset[tuple[str, str]]
+
+
+def windows() -> list[Window]:
+    """200-word windows over each document's sections (headings included), stride 100."""
+    out = []
+    for path in expand_paths([BUNDLED_CORPUS]):
+        document = load_document(path)
+        words: list[tuple[str, tuple[str, str]]] = []
+        for section in document.sections:
+            label = (document.doc_id, section.headings[-1] if section.headings else "")
+            text = " ".join(section.headings) + " " + section.text
+            words.extend((word, label) for word in text.split())
+        for start in range(0, max(1, len(words) - WINDOW_STRIDE), WINDOW_STRIDE):
+            part = words[start : start + WINDOW_WORDS]
+            out.append(Window(" ".join(w for w, _ in part), frozenset(lab for _, lab in part)))
+    return out
+
+
+class WindowSearch:
+    """The plain baseline: e5 over windows, best first, no abstention, no answer text."""
+
+    def __init__(self, embedder: E5Embedder, cache_file: Path) -> None:
+        self._embedder = embedder
+        self._windows = windows()
+        texts = [w.text for w in self._windows]
+        cache = VectorCache.load(cache_file, embedder.model_id)
+        missing = [t for t in texts if cache.get(t) is None]
+        if missing:
+            print(f"embedding {len(missing)} baseline windows (cached afterwards)...")
+            cache = cache.merged(missing, list(embedder.embed_passages(missing)))
+            vectors = np.stack([cache.get(t) for t in texts])
+            save_vector_cache(cache_file, embedder.model_id, texts, vectors)
+        self._matrix = np.stack([cache.get(t) for t in texts])
+
+    def run(self, question: EvalQuestion) -> Outcome:
+        query = (
+            f"{question.previous} {question.question}" if question.follow_up else question.question
+        )
+        order = np.argsort(-(self._matrix @ self._embedder.embed_query(query)))[:10]
+        hits = _window_ranked(order, self._windows, question)
+        return Outcome(hits, answered=True, merged=bool(question.follow_up))
+
+
+def _window_ranked(
+    order: Sequence[int], wins: Sequence[Window], question: EvalQuestion
+) -> list[Hit]:
+    """One hit per window, labelled with a relevant section it overlaps when it has one."""
+    hits = []
+    for i in order:
+        sections = sorted(wins[i].sections)
+        label = next((s for s in sections if s in question.relevant), sections[0])
+        hits.append(Hit(Chunk(str(i), label[0], "", "", label[1], None, "", "en", "", "", ""), 0.0))
+    return hits
+
+
+def shipped_run(service: QAService, policy: AbstentionPolicy):
+    """The bot's pipeline with `policy`: retrieval as `ask` does it, then the answer."""
+    service._abstention = policy
+
+    def run(question: EvalQuestion) -> Outcome:
+        retrieval, searched = service.retrieve_turn(
+            question.question, k=10, previous=question.previous
+        )
+        answer = service.ask(question.question, previous=question.previous)
+        return Outcome(
+            retrieval.hits, answer.answered, answer.answer, merged=searched != question.question
+        )
+
+    return run
+
+
+def _row(name: str, s: Scores) -> str:
+    langs = " ".join(f"{s.recall_by_language.get(lang, float('nan')):5.2f}" for lang in LANGUAGES)
+    return (
+        f"{name:<22} {s.recall_at_5:5.3f} {s.mrr:5.3f} {s.non_english_recall_at_5:6.3f} {langs}"
+        f" {s.key_facts:5.2f} {s.abstain_unanswerable:6.2f} {s.abstain_answerable:6.2f}"
+        f" {s.conversations_right:5.2f} {s.markdown_answers:3d}"
+    )
+
+
+HEADER = (
+    f"{'pipeline':<22} {'R@5':>5} {'MRR':>5} {'non-en':>6} "
+    + " ".join(f"{lang:>5}" for lang in LANGUAGES)
+    + f" {'facts':>5} {'abs-U':>6} {'abs-A':>6} {'conv':>5} {'md':>3}"
 )
 
 
-def service_methods() -> list[str]:
-    """The rankings the shipped service fuses."""
-    return ["bm25", *DEFAULT_EMBEDDERS]
-
-
-LANGUAGES = ("en", "fr", "es", "de", "it", "pl", "uk", "pt")
-
-
-def _configs(methods: list[str]) -> list[tuple[str, ...]]:
-    """Every non-empty combination of methods, singles first."""
-    return [c for n in range(1, len(methods) + 1) for c in itertools.combinations(methods, n)]
-
-
-def _row(name: str, scores: Scores) -> str:
-    by_lang = " ".join(
-        f"{scores.recall_by_language.get(lang, float('nan')):5.2f}" for lang in LANGUAGES
-    )
-    return (
-        f"{name:<26} {scores.recall_at_5:5.3f} {scores.mrr:5.3f} {by_lang} "
-        f"{scores.non_english_recall_at_5:6.3f} {scores.abstain_unanswerable:6.2f} "
-        f"{scores.abstain_answerable:6.2f}"
-    )
-
-
 def main() -> int:
-    """Build or refresh the bench index, run every configuration, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
-    parser.add_argument("--questions", type=Path, default=ROOT / "bench/eval/questions.yaml")
-    parser.add_argument("--index-dir", type=Path, default=None)
-    parser.add_argument("--misses", action="store_true", help="list the shipped config's misses")
+    parser.add_argument("--part", choices=("tune", "test", "both"), default="both")
+    parser.add_argument("--questions", type=Path, default=ROOT / "bench/eval")
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "data/bench/index")
+    parser.add_argument("--misses", action="store_true", help="list misses of the tuning part")
     args = parser.parse_args()
 
-    index_dir = args.index_dir or ROOT / "data" / "bench" / f"index-{args.chunk_size}"
-    # Every model gets a collection, so each can be measured alone and fused.
-    service = QAService(index_dir=index_dir, embedders=tuple(EMBEDDERS), chunk_size=args.chunk_size)
+    service = QAService(index_dir=args.index_dir)
     started = time.perf_counter()
-    report = service.ingest(progress=True)
-    chunks = len(service.retriever.chunks())
+    report = service.ingest(progress=False)
     print(
-        f"index: {index_dir} ({chunks} chunks of <= {args.chunk_size} chars;"
-        f" ingest {time.perf_counter() - started:.1f} s, {report.chunks_added} embedded)"
+        f"index: {len(service.retriever.chunks())} units"
+        f" (ingest {time.perf_counter() - started:.1f} s, {report.chunks_added} embedded)"
     )
-    questions = load_eval_set(args.questions)
-    retriever = service.retriever
-    rankings = {q.qid: retriever.rankings(q.question) for q in questions}
-    languages = {q.qid: detect_language(q.question) for q in questions}
-    text = {q.qid: q.question for q in questions}
+    items = load_eval_set(args.questions)
+    tune = [q for q in items if q.part == "tune"]
+    test = [q for q in items if q.part == "test"]
+    print(f"{len(items)} items: tuning part {len(tune)}, test part {len(test)}")
 
-    def qualified(qid: str, fused: Retrieval) -> Retrieval:
-        """The fused ranking with the evidence the service would weigh for this question."""
-        evidence = abstention_evidence(retriever, fused, text[qid], languages[qid])
-        return Retrieval(fused.hits, evidence)
-
-    def runs(config: tuple[str, ...], fusion: str) -> dict[str, Retrieval]:
-        out = {}
-        for qid, ranked in rankings.items():
-            out[qid] = qualified(
-                qid, retriever.fuse({m: ranked[m] for m in config}, 10, fusion=fusion)
-            )
-        return out
-
-    langs = " ".join(f"{lang:>5}" for lang in LANGUAGES)
+    # Bars: evidence of the standalone tuning questions, 5-fold CV, then the whole part.
+    standalone = [q for q in tune if q.previous is None]
+    evidence = {q.qid: service.retrieve(q.question, k=10).evidence for q in standalone}
+    keys = ["e5", f"e5{CROSS_LINGUAL}"]
+    base = AbstentionPolicy({})
+    cv_u, cv_a = [], []
+    for fold in range(FOLDS):
+        fit = [q for q in standalone if fold_of(q.qid, FOLDS) != fold]
+        held = [q for q in standalone if fold_of(q.qid, FOLDS) == fold]
+        policy = calibrate(fit, evidence, keys, base=base)
+        for q in held:
+            (cv_a if q.answerable else cv_u).append(policy.is_weak(evidence[q.qid]))
+    policy = calibrate(standalone, evidence, keys, base=base)
     print(
-        f"\n{len(questions)} questions ({sum(q.answerable for q in questions)} answerable);"
-        " recall@5 per language; abstention bars calibrated per row (<= 5% of answerable)\n"
+        f"bars from the tuning part: {dict(policy.thresholds)}"
+        f" (5-fold CV on it: abstains on {np.mean(cv_u):.2f} of out-of-scope,"
+        f" {np.mean(cv_a):.2f} of answerable)"
     )
-    print(f"{'method':<26} {'R@5':>5} {'MRR':>5} {langs} {'non-en':>6} {'abst-U':>6} {'abst-A':>6}")
-    results: dict[str, Scores] = {}
-    variants = [(f"{' + '.join(c)}", c, "rrf") for c in _configs(retriever.methods)]
-    variants += [
-        (f"{' + '.join(c)} (score)", c, "score")
-        for c in _configs(retriever.methods)
-        if len(c) > 1 and "e5" in c
-    ]
-    policies = {}
-    for name, config, fusion in variants:
-        fused = runs(config, fusion)
-        bars = [m for c in config for m in (c, f"{c}{CROSS_LINGUAL}")]
-        policy = calibrate(questions, {q: r.evidence for q, r in fused.items()}, bars)
-        policies[name] = policy
-        results[name] = evaluate(questions, lambda q, fused=fused: fused[q.qid], policy)
-        print(_row(name, results[name]))
+    from retrieval.service import DEFAULT_ABSTENTION
 
-    def shipped_run(question: EvalQuestion) -> Retrieval:
-        ranked = rankings[question.qid]
-        methods = retrieval_methods(languages[question.qid], DEFAULT_EMBEDDERS)
-        return qualified(question.qid, retriever.fuse({m: ranked[m] for m in methods}, 10))
+    print(f"bars shipped in retrieval/service.py: {dict(DEFAULT_ABSTENTION.thresholds)}")
 
-    shipped = evaluate(questions, shipped_run, DEFAULT_ABSTENTION)
-    shipped_evidence = {q.qid: shipped_run(q).evidence for q in questions}
-    policies["shipped"] = calibrate(
-        questions, shipped_evidence, [m for m in ("e5", "bm25") for m in (m, f"{m}{CROSS_LINGUAL}")]
-    )
-    print(_row("shipped: " + " + ".join(service_methods()) + " (score)", shipped))
-
-    singles = [name for name, config, _ in variants if len(config) == 1]
-    best = max(singles, key=lambda n: (results[n].recall_at_5, results[n].mrr))
-    base = results[best]
-    print(
-        f"\nbaseline = best single method ({best}), same run; shipped/baseline:"
-        f" recall@5 x{shipped.recall_at_5 / base.recall_at_5:.3f},"
-        f" MRR x{shipped.mrr / base.mrr:.3f},"
-        " non-English recall@5"
-        f" x{shipped.non_english_recall_at_5 / base.non_english_recall_at_5:.3f}"
-    )
-    print(f"bars shipped in retrieval/service.py: {DEFAULT_ABSTENTION}")
-    for name in policies:
-        print(f"  calibrated for {name}: {dict(policies[name].thresholds)}")
-    if args.misses:
-        for question in questions:
-            run = shipped_run(question)
-            if DEFAULT_ABSTENTION.is_weak(run.evidence) == question.answerable:
-                terms = retriever.unknown_terms(question.question)
-                print(
-                    f"  wrong abstention {question.qid} answerable={question.answerable}"
-                    f" evidence={dict(run.evidence)} unknown={terms}: {question.question}"
-                )
-        for question in questions:
-            rank = shipped.per_question.get(question.qid, 0)
-            if question.answerable and (rank is None or rank > 5):
-                print(
-                    f"  miss {question.qid} [{question.language}] rank={rank}: {question.question}"
-                )
+    baseline = WindowSearch(E5Embedder(), ROOT / "data/bench/windows-e5.npz")
+    parts = {"tune": tune, "test": test}
+    chosen = ["tune", "test"] if args.part == "both" else [args.part]
+    for name in chosen:
+        questions = parts[name]
+        shipped = evaluate(questions, shipped_run(service, DEFAULT_ABSTENTION))
+        plain = evaluate(questions, baseline.run)
+        print(f"\n{name} part: {shipped.counts}")
+        print(HEADER)
+        print(_row("plain e5, 200-word win", plain))
+        print(_row("shipped", shipped))
+        print(
+            f"shipped/plain: recall@5 x{shipped.recall_at_5 / plain.recall_at_5:.3f}"
+            f" (+{100 * (shipped.recall_at_5 - plain.recall_at_5):.1f} points),"
+            f" MRR x{shipped.mrr / plain.mrr:.3f}"
+        )
+        if args.misses and name == "tune":
+            _print_misses(service, questions, shipped)
     return 0
+
+
+def _print_misses(service: QAService, questions: Sequence[EvalQuestion], scores: Scores) -> None:
+    """Tuning-part items the shipped pipeline got wrong (never run on the test part)."""
+    for q in questions:
+        answer = service.ask(q.question, previous=q.previous)
+        rank = scores.per_question.get(q.qid)
+        if q.previous is None and answer.answered != q.answerable:
+            print(f"  abstention {q.qid} [{q.language}] answered={answer.answered}: {q.question}")
+        elif q.answerable and q.previous is None and (rank is None or rank > 5):
+            print(f"  ranking {q.qid} [{q.language}] rank={rank}: {q.question}")
 
 
 if __name__ == "__main__":

@@ -1,55 +1,186 @@
 """Extractive answers with numbered citations, and the "not covered" decision.
 
-Without an LLM the answer is a few sentences lifted verbatim from the top passages, each ending
-with the [n] of the source it came from, so every claim is traceable. Sentences are chosen by
-overlap with the question's terms, with a prior for higher-ranked passages (which is what
-remains when a question in another language shares no terms with the English text).
+Without an LLM the answer is quoted from the best section: it starts at the statement whose
+unit the question matched best (the one that answers), reaches back one unit when that
+statement opens on a pronoun whose antecedent would be missing ("It translates..."), and reads
+on in the same block up to about `ANSWER_CHARS`; a list is quoted whole with the sentence that
+introduces it. A second section joins only when it matched nearly as well. Each part ends
+with the [n] of its section, so every claim is traceable.
+
+Whether to answer at all is decided from evidence that transfers to new questions: how close
+the best unit is (with its own bar for questions in another language than the corpus, whose
+similarities run lower) and whether the question's specific subjects (a year, a number, an
+acronym, a name) occur in the passages found.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from retrieval.chunking import Chunk
 from retrieval.hybrid import Hit
-from retrieval.lexical import tokenize
+from retrieval.markdown import BULLET
 
-#: Sentences in an extractive answer, and passages they may come from.
-MAX_SENTENCES = 3
-ANSWER_PASSAGES = 3
-#: Sentences this short are usually list stubs or headings, too thin to stand alone.
-MIN_SENTENCE_CHARS = 25
-MAX_SENTENCE_CHARS = 400
+#: About how long an answer is (a phone screen); the whole section is one button away.
+ANSWER_CHARS = 800
+#: A second section joins the answer when its best unit is at most this far behind the first's.
+SECOND_SOURCE_GAP = 0.03
+#: More units of a section join its best one while at most this far behind it and they fit.
+#: Tuning part, share of key facts held: 0.52 (best unit only), 0.65 (0.05), 0.70 (0.08).
+UNIT_GAP = 0.08
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])")
-#: Terms match on their first letters, so "adopted" meets "adoption" and "evaluate" "evaluation".
-_PREFIX = 5
-_MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
+#: How a complete sentence (or a list's lead-in) ends; a unit ending otherwise was cut.
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", '"', "”", ")", "»")
+
+#: Evidence key: how many of the question's specific subjects the passages found never mention.
+MISSING_SPECIFICS = "missing_specifics"
+#: Evidence key: 1 when the question asks for a sum or contact details the passages lack.
+MISSING_ANSWER_TYPE = "missing_answer_type"
+
+_ANAPHORA = re.compile(
+    r"^(?:it|its|this|these|that|those|they|their|them|such|he|she|his|her|both|"
+    r"however|but|also|moreover|in addition|in this|in that|there)\b",
+    re.IGNORECASE,
+)
+_YEAR_OR_NUMBER = re.compile(r"\b\d[\d.,/]*\d\b|\b\d\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]+)*\b")
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zà-ÿ]{2,}(?:[-'][A-Z]?[a-zà-ÿ]+)*\b")
+#: Capitalised words that name no particular thing: question words, greetings, and the
+#: programme's own vocabulary.
+_NOT_NAMES = frozenset(
+    [
+        "i",
+        "icc",
+        "the",
+        "and",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "can",
+        "could",
+        "should",
+        "would",
+        "does",
+        "do",
+        "is",
+        "are",
+        "please",
+        "hello",
+        "hi",
+        "thanks",
+        "thank",
+        "council",
+        "europe",
+        "european",
+        "city",
+        "cities",
+        "intercultural",
+        "index",
+        "recommendation",
+        "guide",
+        "handbook",
+        "network",
+        "programme",
+        "program",
+        "strategy",
+        "our",
+        "we",
+        "my",
+    ]
+)
+#: Languages whose capitalised words inside a sentence are taken for names. Measured on the
+#: tuning part, names in other languages (translated: "Finlande", "Rady Europy") vetoed as
+#: many answerable questions as out-of-scope ones.
+_NAMES_LANGUAGES = frozenset({"en"})
 
 
-#: Evidence key: how many of the question's terms no indexed chunk contains.
-UNKNOWN_TERMS = "unknown_terms"
+#: Questions asking for a sum of money, and for contact details, in the languages officers
+#: write in; the passages found must hold a sum (a currency) or contact details (an address
+#: or a phone number) for such a question to be answered.
+_ASKS_MONEY = re.compile(
+    r"\b(?:how much|budget|amount|funding|fee|fees|cost|costs|money|grant of|euros?|"
+    r"montant|financement|coût|argent|presupuesto|importe|financiación|dinero|"
+    r"importo|finanziament\w*|fondi|soldi|costo|betrag|kosten|geld|förder\w*|"
+    r"montante|orçamento|dinheiro|financiamento|ile kosztuje|budżet|kwot\w*|pieni\w*|"
+    r"скільки коштів|кошт\w*|бюджет\w*|гроші|сума)\b",
+    re.IGNORECASE,
+)
+_ASKS_CONTACT = re.compile(
+    r"\b(?:phone|telephone|e-?mail|email address|contact details|téléphone|courriel|"
+    r"teléfono|correo|telefono|telefon\w*|telefone|телефон\w*|пошт\w*)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?)\b)\s?\d|\d[\d,. ]*\s?(?:€|EUR|euros?)\b", re.I
+)
+_CONTACT = re.compile(r"@|\+\d[\d ()-]{6,}")
+
+
+def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
+    """Whether the question asks for a sum of money or contact details that none of the
+    passages found holds."""
+    text = " ".join(h.text for h in hits)
+    if _ASKS_CONTACT.search(question) and not _CONTACT.search(text):
+        return True
+    return bool(_ASKS_MONEY.search(question)) and not _MONEY.search(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def specifics(question: str, *, names: bool) -> list[str]:
+    """The question's specific subjects: numbers and years, acronyms and (with `names`, for
+    languages where capitals inside a sentence mean names) capitalised words."""
+    found = [m.group(0) for m in _YEAR_OR_NUMBER.finditer(question)]
+    found += [m.group(0) for m in _ACRONYM.finditer(question)]
+    if names:
+        words = (re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(question))
+        found += [w for w in words if w.lower() not in _NOT_NAMES]
+    return list(dict.fromkeys(found))
+
+
+def names_count(language: str) -> bool:
+    """Whether capitalised words of a question in `language` are taken for names."""
+    return language in _NAMES_LANGUAGES
+
+
+def missing_specifics(question: str, hits: Sequence[Hit], *, names: bool) -> list[str]:
+    """The specific subjects of `question` that none of `hits` mentions (heading or text)."""
+    haystack = _fold(" ".join(f"{h.chunk.heading} {h.text}" for h in hits))
+    return [s for s in specifics(question, names=names) if _fold(s) not in haystack]
 
 
 @dataclass(frozen=True)
 class AbstentionPolicy:
-    """Answer only if some method's best raw score clears that method's bar.
+    """Answer only when some method's best raw score clears its bar, the passages found
+    mention every specific subject of the question and hold the kind of answer it asks for
+    (a sum, contact details).
 
-    Bars are calibrated on the eval set (bench/retrieval.py prints them); a method without a
-    bar (or absent from the evidence) never vouches for an answer.
+    Bars are chosen by cross-validation on the eval set's tuning part (bench/retrieval.py
+    prints them); a method without a bar (or absent from the evidence) never vouches for an
+    answer.
     """
 
     thresholds: Mapping[str, float]
-    #: Abstain when the question (in the corpus language) has more terms the corpus never uses.
-    max_unknown_terms: int | None = 0
+    #: Abstain when more of the question's specific subjects are missing from the passages.
+    max_missing_specifics: int | None = 0
 
     def is_weak(self, evidence: Mapping[str, float]) -> bool:
         """True when no method found a passage convincingly close to the question, or the
-        question names something the documents never mention (`unknown_terms` evidence)."""
-        unknown = evidence.get(UNKNOWN_TERMS, 0)
-        if self.max_unknown_terms is not None and unknown > self.max_unknown_terms:
+        passages found never mention what the question is specifically about."""
+        missing = evidence.get(MISSING_SPECIFICS, 0)
+        if self.max_missing_specifics is not None and missing > self.max_missing_specifics:
+            return True
+        if evidence.get(MISSING_ANSWER_TYPE, 0):
             return True
         return not any(
             method in evidence and evidence[method] >= bar
@@ -57,63 +188,98 @@ class AbstentionPolicy:
         )
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, Markdown list markers and emphasis removed."""
-    sentences: list[str] = []
-    for line in _MARKUP.sub("", text).splitlines():
-        sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
-    return sentences
+def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
+    """`index`, preceded by the units it cannot be read without: a unit that continues a cut
+    sentence (lower-case start) or opens on a pronoun or connective ("It", "However")."""
+    chosen = [index]
+    while index > 0 and units[index - 1].block == units[index].block:
+        text, before = units[index].text, units[index - 1].text
+        cut = not before.rstrip().endswith(_SENTENCE_ENDS) and not text.startswith(BULLET)
+        if not (cut or text[:1].islower() or _ANAPHORA.match(text)):
+            break
+        index -= 1
+        chosen.insert(0, index)
+    return chosen
 
 
-def _finish(sentence: str) -> str:
-    sentence = sentence.rstrip()
-    if len(sentence) > MAX_SENTENCE_CHARS:
-        sentence = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0] + " …"
-    elif sentence[-1] not in ".!?…":
-        sentence = sentence.rstrip(";:,") + "."
-    return sentence
+def _list_of(units: Sequence[Chunk], index: int, limit: int) -> list[int]:
+    """For a unit of a list block: the lead-in plus the whole list when it fits, else the
+    lead-in and this item; other units: nothing extra."""
+    block = [i for i, u in enumerate(units) if u.block == units[index].block]
+    if not any(units[i].text.startswith(BULLET) for i in block):
+        return []
+    lead = [i for i in block[:1] if not units[i].text.startswith(BULLET)]
+    if index in lead or sum(len(units[i].text) for i in block) <= limit:
+        return block
+    return [*lead, *(i for i in _with_antecedents(units, index) if i not in lead)]
+
+
+def _span(hit: Hit, limit: int) -> str:
+    """The quoted part of one section, at most about `limit` characters: its best-matching
+    unit with what it needs to be read (antecedents, a list's lead-in), then the next best
+    units while they match nearly as well and fit, all in reading order; one line per
+    paragraph, list item or table row."""
+    units = list(hit.units) or [hit.chunk]
+    score = {i: hit.unit_scores.get(u.chunk_id, 0.0) for i, u in enumerate(units)}
+    best = max(score, key=lambda i: (score[i], -i))
+    chosen: set[int] = set()
+    used = 0
+    for index in sorted(score, key=lambda i: (-score[i], i)):
+        if chosen and (score[best] - score[index] > UNIT_GAP or used >= limit):
+            break
+        group = _list_of(units, index, limit) or _with_antecedents(units, index)
+        extra = [i for i in group if i not in chosen]
+        cost = sum(len(units[i].text) + 1 for i in extra)
+        if chosen and used + cost > limit:
+            continue
+        chosen.update(extra)
+        used += cost
+    lines: list[str] = []
+    lead = 0
+    previous = -2
+    for index in sorted(chosen):
+        unit = units[index]
+        joins = index == previous + 1 and units[previous].block == unit.block
+        if joins and not unit.text.startswith(BULLET) and not lines[-1].endswith(":"):
+            lines[-1] += " " + unit.text
+        else:
+            lines.append(unit.text)
+        if index == best:
+            lead = len(lines) - 1
+        previous = index
+    # Lead with the statement that answers (with what it needs), then the rest in order.
+    if lines[lead].startswith(BULLET) or (lead and lines[lead - 1].endswith(":")):
+        lead = 0  # a list item stays under its lead-in
+    text = "\n".join([lines[lead], *lines[:lead], *lines[lead + 1 :]]).rstrip()
+    if len(text) > limit + 200:  # one over-long unit: cut at a word
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return text[:-1] + "." if text.endswith(":") else text
 
 
 def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
-    """A few of the most question-like sentences of the top passages, each with its [n]."""
-    terms = {t[:_PREFIX] for t in tokenize(question)}
-    sentences = [
-        (rank, position, sentence, {t[:_PREFIX] for t in tokenize(sentence)})
-        for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
-        for position, sentence in enumerate(split_sentences(hit.chunk.text))
-        if len(sentence) >= MIN_SENTENCE_CHARS
-    ]
-    # A question term found in every candidate sentence ("CM/Rec(2015)1" when asking when it
-    # was adopted) tells them apart less than one found in a single sentence ("adopt").
-    frequency = {t: sum(t in keys for *_, keys in sentences) for t in terms}
-    weight = {t: math.log(1 + len(sentences) / n) for t, n in frequency.items() if n}
-    candidates: list[tuple[float, int, int, str]] = []
-    for rank, position, sentence, keys in sentences:
-        overlap = sum(weight.get(t, 0.0) for t in terms & keys) / (len(keys) + 1) ** 0.75
-        # Higher-ranked passages and earlier sentences win ties, and decide alone when a
-        # question in another language shares no terms with the English text.
-        prior = 0.5 / (1 + rank) + 0.1 / (1 + position)
-        candidates.append((overlap + prior, rank, position, sentence))
-    if not candidates:
+    """The answering statements of the best section (and of a second one that matched nearly
+    as well), each part ending with its [n]."""
+    del question  # the units' dense scores already say which statement answers
+    if not hits:
         return ""
-    chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
-    chosen.sort(key=lambda c: (c[1], c[2]))  # passage order, then reading order
-    per_passage: dict[int, int] = {}
-    parts = []
-    for _, rank, _, sentence in chosen:
-        if per_passage.get(rank, 0) >= 2 and len(chosen) > 2:
-            continue
-        per_passage[rank] = per_passage.get(rank, 0) + 1
-        parts.append(f"{_finish(sentence)} [{rank + 1}]")
-    return " ".join(parts)
+    parts = [f"{_span(hits[0], ANSWER_CHARS)} [1]"]
+    best = hits[0].unit_scores.get(hits[0].chunk.chunk_id, hits[0].score)
+    room = ANSWER_CHARS - len(parts[0])
+    for n, hit in enumerate(hits[1:3], start=2):
+        score = hit.unit_scores.get(hit.chunk.chunk_id, hit.score)
+        if room > 200 and best - score <= SECOND_SOURCE_GAP and hit.chunk.doc_id:
+            extra = _span(hit, room)
+            if extra and extra not in parts[0]:
+                parts.append(f"{extra} [{n}]")
+                room -= len(extra)
+    return "\n\n".join(parts)
 
 
 def closest_topics(hits: Sequence[Hit], limit: int = 3) -> list[str]:
     """Distinct "short title — section" labels of the nearest passages (for "not covered")."""
     topics: list[str] = []
     for hit in hits:
-        chunk = hit.chunk
-        label = f"{chunk.short_title} — {chunk.section}" if chunk.section else chunk.short_title
+        label = hit.chunk.heading
         if label not in topics:
             topics.append(label)
         if len(topics) == limit:

@@ -1,31 +1,48 @@
-"""Cut a loaded document into retrieval chunks that never straddle a heading or a page.
+"""Cut a loaded document into small retrieval units that remember their section and block.
 
-Sections come from the heading tree (or PDF pages); LangChain's recursive splitter then cuts long
-sections at paragraph, line, then sentence boundaries. The size was chosen by measurement
-(bench/retrieval.py --chunk-size): see `CHUNK_SIZE`.
+Small-to-big retrieval: what is embedded and matched is a small unit (a sentence or two of a
+paragraph, one list item, one table row), so a question meets the one statement that answers
+it instead of a diluted 800-character window; what is ranked, quoted and answered from is the
+unit's whole section, reassembled from its units (`section_text`). Every unit carries its
+section path and the index of its block (a paragraph, a list with its lead-in, a table), so
+the answer can keep a list whole and start at the sentence that answers.
+
+Units are plain text (see retrieval.markdown): no Markdown reaches an answer. Sections that
+describe the digest rather than the document ("About this digest") are not indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from retrieval.loaders import LoadedDocument
+from retrieval.markdown import BULLET, Block, blocks
 
-#: Characters per chunk. Measured with 800/1200/1600 on the eval set (bench/README.md): equal
-#: recall, and 800 separates unanswerable questions best (a passage is about one thing).
-CHUNK_SIZE = 800
-#: Overlap keeps a sentence that straddles a cut findable from either side.
-CHUNK_OVERLAP = 150
-#: Fragments shorter than this (a lone sub-heading line) are folded into the next chunk's context.
-MIN_CHUNK_CHARS = 40
+#: Longest unit, in characters. A paragraph's sentences are grouped up to this size; a longer
+#: sentence or list item is cut (LangChain's splitter) at clause, then word boundaries.
+UNIT_CHARS = 320
+#: Kept for callers that still pass a chunk size (bench, ingest): it now bounds a unit.
+CHUNK_SIZE = UNIT_CHARS
+#: `block` of a section's summary entry: the whole section, embedded once, whose similarity
+#: joins its units' in the section's score (it carries the topic a single sentence lacks).
+SECTION_BLOCK = -1
+#: Headings of sections about the digest itself: never evidence for an answer.
+META_SECTIONS = re.compile(r"^about this digest$", re.IGNORECASE)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"\b(?:e\.g|i\.e|pp?|no|nos|cf|etc|vol|art|para|ch|fig|st|dr|mr|ms)\.$", re.I
+)
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """One retrievable passage and everything needed to cite it."""
+    """One retrievable unit and everything needed to cite it and rebuild its section."""
 
     chunk_id: str
     doc_id: str
@@ -38,12 +55,35 @@ class Chunk:
     doc_hash: str
     content_hash: str
     text: str
+    #: Index of the unit's block within its section (units of one block are contiguous).
+    block: int = 0
+    #: The document is this project's digest of the original (see LoadedDocument.digest).
+    digest: bool = False
+
+    @property
+    def is_section(self) -> bool:
+        """Whether this entry is a section summary rather than a unit (see SECTION_BLOCK)."""
+        return self.block == SECTION_BLOCK
+
+    @property
+    def heading(self) -> str:
+        """Where the unit sits: "Short title — Section › Subsection"."""
+        return f"{self.short_title} — {self.section}" if self.section else self.short_title
 
     @property
     def indexed_text(self) -> str:
-        """What gets embedded and BM25-indexed: the heading path gives a short passage its topic."""
-        heading = f"{self.short_title} — {self.section}" if self.section else self.short_title
-        return f"{heading}\n{self.text}"
+        """What gets embedded and BM25-indexed: the heading path gives a short unit its topic."""
+        return f"{self.heading}\n{self.text}"
+
+    @property
+    def section_key(self) -> tuple[str, str, int]:
+        """The section the unit belongs to (the "big" side of small-to-big)."""
+        return (self.doc_id, self.section, self.page or 0)
+
+    @property
+    def ordinal(self) -> int:
+        """Reading position within the document (the chunk id ends with it)."""
+        return int(self.chunk_id.rsplit(":", 1)[-1])
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for the vector store (Chroma accepts no None values)."""
@@ -57,6 +97,8 @@ class Chunk:
             "language": self.language,
             "doc_hash": self.doc_hash,
             "content_hash": self.content_hash,
+            "block": self.block,
+            "digest": int(self.digest),
         }
 
     @classmethod
@@ -75,44 +117,100 @@ class Chunk:
             doc_hash=str(meta.get("doc_hash", "")),
             content_hash=str(meta.get("content_hash", "")),
             text=text,
+            block=int(str(meta.get("block") or 0)),
+            digest=bool(meta.get("digest")),
         )
 
 
-def chunk_document(
-    document: LoadedDocument, *, chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP
-) -> list[Chunk]:
-    """Split every section of `document` into chunks carrying the document's citation metadata.
+def split_sentences(text: str) -> list[str]:
+    """The sentences of one paragraph (abbreviations such as "e.g." and "pp." do not end one)."""
+    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + piece.strip()
+        else:
+            sentences.append(piece.strip())
+    return sentences
+
+
+def _bounded(texts: Iterable[str], limit: int) -> list[str]:
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=limit,
+        chunk_overlap=0,
+        separators=["; ", ", ", " – ", " ", ""],
+        keep_separator="end",
+    )
+    out: list[str] = []
+    for text in texts:
+        out.extend(p.strip() for p in ([text] if len(text) <= limit else splitter.split_text(text)))
+    return [t for t in out if t]
+
+
+def block_units(block: Block, limit: int = UNIT_CHARS) -> list[str]:
+    """A block's units: grouped sentences of a paragraph, or one per list item or table row."""
+    if block.kind != "paragraph":
+        return _bounded(([block.lead] if block.lead else []) + list(block.lines), limit)
+    units: list[str] = []
+    for sentence in _bounded(split_sentences(block.lines[0]), limit):
+        if units and len(units[-1]) + 1 + len(sentence) <= limit // 2:
+            units[-1] += " " + sentence  # very short sentences travel in pairs
+        else:
+            units.append(sentence)
+    return units
+
+
+def chunk_document(document: LoadedDocument, *, chunk_size: int = UNIT_CHARS) -> list[Chunk]:
+    """Split every section of `document` into units carrying its citation metadata.
 
     Chunk ids embed the document's content hash, so a changed document's new chunks never
     collide with the old ones while both exist during a replace.
     """
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=chunk_size,
-        chunk_overlap=min(chunk_overlap, chunk_size // 4),
-        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
-        keep_separator="end",
-    )
     chunks: list[Chunk] = []
-    for section in document.sections:
-        section_path = " › ".join(section.headings)
-        for piece in splitter.split_text(section.text):
-            text = piece.strip()
-            if len(text) < MIN_CHUNK_CHARS and not section_path:
-                continue
-            ordinal = len(chunks)
-            chunks.append(
-                Chunk(
-                    chunk_id=f"{document.doc_id}:{document.content_hash[:12]}:{ordinal:04d}",
-                    doc_id=document.doc_id,
-                    title=document.title,
-                    short_title=document.short_title,
-                    section=section_path,
-                    page=section.page,
-                    source_url=document.source_url,
-                    language=document.language,
-                    doc_hash=document.content_hash,
-                    content_hash=hashlib.sha256(text.encode()).hexdigest()[:16],
-                    text=text,
-                )
+
+    def add(section_path: str, page: int | None, text: str, block: int) -> None:
+        ordinal = len(chunks)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{document.doc_id}:{document.content_hash[:12]}:{ordinal:04d}",
+                doc_id=document.doc_id,
+                title=document.title,
+                short_title=document.short_title,
+                section=section_path,
+                page=page,
+                source_url=document.source_url,
+                language=document.language,
+                doc_hash=document.content_hash,
+                content_hash=hashlib.sha256(text.encode()).hexdigest()[:16],
+                text=text,
+                block=block,
+                digest=document.digest,
             )
+        )
+
+    for section in document.sections:
+        if section.headings and META_SECTIONS.match(section.headings[-1]):
+            continue
+        section_path = " › ".join(section.headings)
+        first = len(chunks)
+        for number, block in enumerate(blocks(section.text)):
+            for text in block_units(block, chunk_size):
+                add(section_path, section.page, text, number)
+        if len(chunks) > first:
+            add(section_path, section.page, join_units(chunks[first:]), SECTION_BLOCK)
     return chunks
+
+
+def join_units(units: Sequence[Chunk]) -> str:
+    """Units of one section, in reading order, as its text: a block's sentences on one line,
+    each list item and table row on its own, blocks on separate lines."""
+    lines: list[str] = []
+    previous: Chunk | None = None
+    for unit in sorted(units, key=lambda u: u.ordinal):
+        same_block = previous is not None and previous.block == unit.block
+        if same_block and not unit.text.startswith(BULLET) and not previous.text.endswith(":"):
+            lines[-1] += " " + unit.text
+        else:
+            lines.append(unit.text)
+        previous = unit
+    return "\n".join(lines)

@@ -66,10 +66,6 @@ def tokenize(text: str) -> list[str]:
     return [_stem(t) for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]
 
 
-#: rapidfuzz ratio above which an unknown token is taken for a misspelling of an indexed one.
-_TYPO_SIMILARITY = 85
-
-
 class BM25Index:
     """Okapi BM25 over a fixed list of chunk ids and texts."""
 
@@ -77,42 +73,11 @@ class BM25Index:
         self._ids = list(ids)
         self._model = bm25s.BM25()
         tokenized = [tokenize(t) or ["∅"] for t in texts]
-        self._vocabulary = frozenset(t for tokens in tokenized for t in tokens)
         if self._ids:
             self._model.index(tokenized, show_progress=False)
 
     def __len__(self) -> int:
         return len(self._ids)
-
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        """Every indexed token (after folding, stop words and stemming)."""
-        return self._vocabulary
-
-    def unknown_terms(self, query: str) -> list[str]:
-        """Query tokens that no chunk contains, even allowing a typo or two.
-
-        A question about something the documents never mention ("VAT", "driving licence") is
-        not covered however close its other words are; typos ("recomendation") still match.
-        """
-        from rapidfuzz import fuzz, process
-
-        vocabulary = self._vocabulary
-        stop = _stopwords()
-        unknown = []
-        for word in dict.fromkeys(_WORD.findall(query)):
-            folded = _fold(word)
-            token = _stem(folded)
-            acronym = len(word) > 1 and word.isupper()
-            # Short common words ("sat", "hit") say little about the topic; acronyms do.
-            if folded in stop or token in vocabulary or (len(token) < 4 and not acronym):
-                continue
-            if len(token) >= 5 and process.extractOne(
-                token, vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_SIMILARITY
-            ):
-                continue
-            unknown.append(token)
-        return unknown
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Top `k` chunk ids by BM25 score (only chunks sharing at least one term)."""

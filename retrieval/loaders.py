@@ -50,6 +50,9 @@ class LoadedDocument:
     sections: tuple[Section, ...]
     pages: int | None = None
     filename: str = ""
+    #: The file is this project's digest of a document (front matter `kind: digest` or a
+    #: `note` calling it one), not the document itself: answers say so.
+    digest: bool = False
 
 
 def doc_id_for(path: Path) -> str:
@@ -89,6 +92,8 @@ def load_document(path: Path, *, data: bytes | None = None) -> LoadedDocument:
         sections=sections,
         pages=pages,
         filename=name,
+        digest=str(meta.get("kind", "")).lower() == "digest"
+        or "digest" in str(meta.get("note", "")).lower(),
     )
 
 

@@ -7,15 +7,27 @@ ingest, and each model loads on its first use.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.answer import UNKNOWN_TERMS, AbstentionPolicy, closest_topics, extractive_answer
+from retrieval.answer import (
+    MISSING_ANSWER_TYPE,
+    MISSING_SPECIFICS,
+    AbstentionPolicy,
+    closest_topics,
+    extractive_answer,
+    missing_answer_type,
+    missing_specifics,
+    names_count,
+)
 from retrieval.chunking import CHUNK_SIZE, Chunk
+from retrieval.conversation import is_elliptical
 from retrieval.errors import DocumentError
 from retrieval.hybrid import Hit, HybridRetriever, Retrieval
 from retrieval.ingest import apply_documents, plan_ingest
@@ -30,18 +42,25 @@ log = logging.getLogger(__name__)
 #: The documents shipped with the product (see corpus/README.md).
 BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 
-#: The shipped configuration, chosen by bench/retrieval.py (see bench/README.md).
+#: The shipped configuration, chosen on the eval set's tuning part by bench/retrieval.py.
 DEFAULT_EMBEDDERS = ("e5",)
 DEFAULT_ABSTENTION = AbstentionPolicy({"e5": 0.85, "e5@xl": 0.81})
 
-#: The bundled documents' language (what the unknown-term check compares against).
+#: The bundled documents' language (names count as specific subjects only in it).
 CORPUS_LANGUAGE = "en"
 
 #: Suffix of evidence keys for questions in another language than the corpus.
 CROSS_LINGUAL = "@xl"
 
-#: A question this short that follows another is read as a follow-up ("and in schools?").
-FOLLOW_UP_MAX_WORDS = 8
+#: Sections whose text is checked for the question's specific subjects.
+SPECIFICS_DEPTH = 3
+
+#: A message of at most this many words may be a fragment to read with the previous question.
+FRAGMENT_WORDS = 4
+#: Passages shown, marked as not an answer, with "not covered".
+NEAREST_SHOWN = 3
+
+_CITATION = re.compile(r"\[(\d+)\]")
 
 NOT_COVERED_TEXT = "The ICC documents I have do not cover this question."
 
@@ -58,11 +77,15 @@ class Source:
     url: str
     text: str
     score: float
+    #: True when the text is this project's digest of the document, not the original.
+    digest: bool = False
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer with its sources; `answer` cites them as [n], n 1-based into `sources`."""
+    """An answer with its sources; `answer` cites them as [n], n 1-based into `sources`, and
+    every source is cited. A "not covered" answer has no sources but its `nearest` passages
+    (shown as such, never as an answer) and their `closest_topics`."""
 
     question: str
     answer: str
@@ -70,6 +93,9 @@ class Answer:
     language: str
     sources: list[Source]
     closest_topics: list[str]
+    nearest: list[Source] = dataclasses.field(default_factory=list)
+    #: The question as searched: with the previous one when it was read as a follow-up.
+    searched: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON shape (a contract other checks rely on)."""
@@ -175,38 +201,65 @@ class QAService:
     def ask(self, question: str, *, k: int = 5, previous: str | None = None) -> Answer:
         """Answer `question` from the documents, or say they do not cover it.
 
-        `previous` is the same user's previous question: a short follow-up ("and for
-        schools?") is searched together with it, but answered as asked.
+        `previous` is the same user's previous question: a message that cannot stand alone
+        ("and for schools?") is searched together with it (see `retrieve`).
         """
         question = " ".join(question.split())
         language = detect_language(question)
         if not any(ch.isalnum() for ch in question):
-            return self._not_covered(question, language, Retrieval([], {}))
-        retrieval = self.retrieve(question, k=k, previous=previous, language=language)
-        sources = [self._source(hit) for hit in retrieval.hits]
+            return self._not_covered(question, language, Retrieval([], {}), question)
+        retrieval, searched = self.retrieve_turn(question, k=k, previous=previous)
         if not retrieval.hits or self._abstention.is_weak(retrieval.evidence):
-            return self._not_covered(question, language, retrieval)
+            return self._not_covered(question, language, retrieval, searched)
         text = None
         if self._writer is not None:
-            chunks = [h.chunk for h in retrieval.hits]
-            text = self._writer.write(question, language, chunks, previous)
+            sections = [dataclasses.replace(h.chunk, text=h.text) for h in retrieval.hits]
+            context = previous if searched != question else None
+            text = self._writer.write(question, language, sections, context)
             if text == NOT_COVERED:
-                return self._not_covered(question, language, retrieval)
+                return self._not_covered(question, language, retrieval, searched)
         if text is None:
-            text = extractive_answer(question, retrieval.hits)
-        return Answer(question, text, True, language, sources, [])
+            text = extractive_answer(searched, retrieval.hits)
+        text, sources = _cited(text, [self._source(hit) for hit in retrieval.hits])
+        return Answer(question, text, True, language, sources, [], searched=searched)
 
     def retrieve(
         self, question: str, *, k: int = 5, previous: str | None = None, language: str = ""
     ) -> Retrieval:
-        """The ranked passages for a question and the evidence the abstention decision weighs
+        """The ranked sections for a question and the evidence the abstention decision weighs
         (what `ask` uses; the eval gate measures exactly this)."""
+        return self.retrieve_turn(question, k=k, previous=previous, language=language)[0]
+
+    def retrieve_turn(
+        self, question: str, *, k: int = 5, previous: str | None = None, language: str = ""
+    ) -> tuple[Retrieval, str]:
+        """`retrieve`, and the query actually searched.
+
+        A message is read with the previous question only when it cannot stand alone: it
+        opens like a continuation ("and for schools?", "et à Lyon ?") or, being a fragment of
+        a few words, finds nothing convincing alone while the two together do. A question that
+        stands alone is never merged, whatever its length.
+        """
         language = language or detect_language(question)
-        query = question
-        if previous and len(question.split()) <= FOLLOW_UP_MAX_WORDS:
-            query = f"{' '.join(previous.split())} {question}"
-        retrieval = self.retriever.search(query, max(k, 1), methods=self.methods_for(language))
-        evidence = abstention_evidence(self.retriever, retrieval, question, language)
+        alone = self._retrieve(question, k, language)
+        if not previous or not previous.strip():
+            return alone, question
+        joint_text = f"{' '.join(previous.split())} {question}"
+        if is_elliptical(question):
+            return self._retrieve(joint_text, k, language, subject=question), joint_text
+        if len(question.split()) <= FRAGMENT_WORDS and self._abstention.is_weak(alone.evidence):
+            joint = self._retrieve(joint_text, k, language, subject=question)
+            if not self._abstention.is_weak(joint.evidence):
+                return joint, joint_text
+        return alone, question
+
+    def _retrieve(self, query: str, k: int, language: str, subject: str = "") -> Retrieval:
+        """Search `query`; `subject` is the message itself when `query` adds the previous
+        question to it (its words are emphasised, and it alone is checked for specifics)."""
+        retrieval = self.retriever.search(
+            query, max(k, 1), methods=self.methods_for(language), emphasis=subject
+        )
+        evidence = abstention_evidence(retrieval, subject or query, language)
         return Retrieval(retrieval.hits, evidence)
 
     @property
@@ -218,15 +271,18 @@ class QAService:
         """The rankings fused for a question in `language` (see `retrieval_methods`)."""
         return retrieval_methods(language, self._embedder_names)
 
-    def _not_covered(self, question: str, language: str, retrieval: Retrieval) -> Answer:
-        topics = closest_topics(retrieval.hits)
+    def _not_covered(
+        self, question: str, language: str, retrieval: Retrieval, searched: str
+    ) -> Answer:
         return Answer(
             question=question,
             answer=NOT_COVERED_TEXT,
             answered=False,
             language=language,
             sources=[],
-            closest_topics=topics,
+            closest_topics=closest_topics(retrieval.hits),
+            nearest=[self._source(hit) for hit in retrieval.hits[:NEAREST_SHOWN]],
+            searched=searched,
         )
 
     @staticmethod
@@ -239,8 +295,9 @@ class QAService:
             section=chunk.section,
             page=chunk.page,
             url=chunk.source_url,
-            text=chunk.text,
+            text=hit.text,
             score=hit.score,
+            digest=chunk.digest,
         )
 
     # -- the index -----------------------------------------------------------------------
@@ -400,20 +457,40 @@ def retrieval_methods(language: str, embedders: Sequence[str]) -> list[str]:
     return (["bm25"] if language == CORPUS_LANGUAGE else []) + list(embedders)
 
 
-def abstention_evidence(
-    retriever: HybridRetriever, retrieval: Retrieval, question: str, language: str
-) -> dict[str, float]:
-    """The retrieval's evidence, qualified by the question's language.
+def abstention_evidence(retrieval: Retrieval, question: str, language: str) -> dict[str, float]:
+    """The retrieval's evidence, qualified by the question's language, plus how many of the
+    question's specific subjects the best sections never mention.
 
-    For questions in the corpus language it adds the count of terms the corpus never uses. For
-    other languages that count means nothing (they share few words with the corpus) and the
+    Questions in another language than the corpus share few words with it and their
     similarities run lower, so their scores are keyed `<method>@xl` and get their own bars.
     """
-    if language != CORPUS_LANGUAGE:
-        return {f"{method}{CROSS_LINGUAL}": v for method, v in retrieval.evidence.items()}
-    evidence = dict(retrieval.evidence)
-    evidence[UNKNOWN_TERMS] = len(retriever.unknown_terms(question))
+    suffix = "" if language == CORPUS_LANGUAGE else CROSS_LINGUAL
+    evidence: dict[str, float] = {f"{m}{suffix}": v for m, v in retrieval.evidence.items()}
+    missing = missing_specifics(
+        question, retrieval.hits[:SPECIFICS_DEPTH], names=names_count(language)
+    )
+    evidence[MISSING_SPECIFICS] = len(missing)
+    evidence[MISSING_ANSWER_TYPE] = int(
+        missing_answer_type(question, retrieval.hits[:SPECIFICS_DEPTH])
+    )
     return evidence
+
+
+def _cited(text: str, sources: list[Source]) -> tuple[str, list[Source]]:
+    """The answer renumbered so that only cited sources are listed, each once, in the order
+    they are first cited."""
+    order: list[int] = []
+    for match in _CITATION.finditer(text):
+        number = int(match.group(1))
+        if 1 <= number <= len(sources) and number not in order:
+            order.append(number)
+    renumber = {old: new for new, old in enumerate(order, 1)}
+
+    def replace(match: re.Match[str]) -> str:
+        new = renumber.get(int(match.group(1)))
+        return f"[{new}]" if new else ""
+
+    return _CITATION.sub(replace, text), [sources[n - 1] for n in order]
 
 
 def build_qa_service(*, index_dir: Path, chroma_url: str | None, llm: str | None) -> QAService:

@@ -23,6 +23,14 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` with its line breaks, cut at a word boundary to at most ``limit`` characters."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
 def join_lines(*lines: str) -> Safe:
     """Join already-safe lines, dropping empty ones."""
     return Safe("\n".join(line for line in lines if line))

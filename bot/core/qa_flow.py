@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core import payloads
 from bot.core.errors import InvalidInput, NotAllowed
-from bot.core.html_format import join_lines, link, shorten
+from bot.core.html_format import clip, join_lines, link
 from bot.core.messages import Button, Reply
-from bot.core.texts import LANGUAGES, Safe, escape
+from bot.core.texts import LANGUAGES, QUOTED_IN_ENGLISH, Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Question, utcnow
@@ -32,8 +32,8 @@ QA = "qa1"
 FOLLOW_UP_WINDOW = timedelta(minutes=15)
 RATE_WINDOW = timedelta(minutes=1)
 REASONS = ("wrong", "incomplete", "irrelevant", "unclear")
-#: Longest quoted passage shown by "Sources".
-QUOTE_CHARS = 700
+#: Longest quoted section shown by "Sources" (the answer itself keeps to about 800).
+QUOTE_CHARS = 1200
 #: The [n] citation markers, left out when telling the answer's language.
 _MARKERS = re.compile(r"\[\d+\]")
 
@@ -73,6 +73,7 @@ def _stored_source(source: Source) -> dict[str, Any]:
         "page": source.page,
         "url": source.url,
         "text": source.text[:2000],
+        "digest": source.digest,
     }
 
 
@@ -83,11 +84,25 @@ def _where(turn: Turn, section: str | None, page: int | None) -> Safe:
     return Safe(" — " + ", ".join(parts)) if parts else Safe("")
 
 
+def _cited_as(turn: Turn, title: str, url: str | None, digest: bool) -> Safe:
+    """The source's name as a link; "our digest of ..." when the text is our digest of it,
+    so a quote is never passed off as the original's wording."""
+    label = link(title, url)
+    return turn.t("qa_digest_of", link=label) if digest else label
+
+
 def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
     if not answer.answered:
         # Only our own words: retrieval's `answer.answer` says "not covered" in English.
-        topics = [Safe("• " + escape(topic)) for topic in answer.closest_topics[:5]]
-        closest = join_lines(turn.t("qa_closest"), *topics) if topics else ""
+        nearest = [
+            Safe(
+                "• "
+                + link(source.short_title or source.title, source.url)
+                + _where(turn, source.section, source.page)
+            )
+            for source in answer.nearest[:3]
+        ]
+        closest = join_lines(turn.t("qa_closest"), *nearest) if nearest else ""
         return Reply(
             text=join_lines(turn.t("qa_not_covered"), "", closest, "", turn.t("qa_rephrase"))
         )
@@ -95,8 +110,8 @@ def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
         turn.t(
             "qa_source_line",
             n=n,
-            # Short titles keep five sources readable on a phone; "Sources" shows full ones.
-            link=link(source.short_title or source.title, source.url),
+            # Short titles keep the sources readable on a phone; "Sources" shows full ones.
+            link=_cited_as(turn, source.short_title or source.title, source.url, source.digest),
             where=_where(turn, source.section, source.page),
         )
         for n, source in enumerate(answer.sources, start=1)
@@ -119,12 +134,13 @@ def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
 
 
 def _quoted_language_line(turn: Turn, answer: Answer) -> str:
-    """ "From the documents (in English):" when the answer is not in the question's language.
+    """A note that the quotes are in English when the question was not, in the question's
+    language where we have the words (else the interface's).
 
-    Without an LLM the answer is sentences quoted from the passages, so a French question gets
-    English sentences, and the user should know that is deliberate. The language is read from
-    the text shown rather than assumed from the corpus: an LLM writes in the question's language
-    (no line then) and uploaded documents may be in any language.
+    Without an LLM the answer is sentences quoted from the passages, so an Italian question
+    gets English sentences, and the user should know that is deliberate. The language is read
+    from the text shown rather than assumed from the corpus: an LLM writes in the question's
+    language (no line then) and uploaded documents may be in any language.
     """
     from retrieval.language import detect_language
     from retrieval.service import CORPUS_LANGUAGE
@@ -132,6 +148,8 @@ def _quoted_language_line(turn: Turn, answer: Answer) -> str:
     shown = detect_language(_MARKERS.sub(" ", answer.answer), default=CORPUS_LANGUAGE)
     if shown == answer.language:
         return ""
+    if shown == "en" and answer.language in QUOTED_IN_ENGLISH:
+        return Safe(f"<i>{escape(QUOTED_IN_ENGLISH[answer.language])}</i>")
     if shown in LANGUAGES:
         return turn.t("qa_quoted_in", language=turn.t(f"language_in_{shown}"))
     return turn.t("qa_quoted_original")
@@ -192,9 +210,11 @@ def _render_quotes(turn: Turn, question: Question) -> Reply:
         heading = turn.t(
             "qa_source_line",
             n=n,
-            link=link(source.get("title") or "", source.get("url")),
+            link=_cited_as(
+                turn, source.get("title") or "", source.get("url"), bool(source.get("digest"))
+            ),
             where=_where(turn, source.get("section"), source.get("page")),
         )
-        quote = escape(shorten(source.get("text") or "", QUOTE_CHARS))
+        quote = escape(clip(source.get("text") or "", QUOTE_CHARS))
         blocks.append(Safe(f"{heading}\n<blockquote>{quote}</blockquote>"))
     return Reply(text=Safe("\n\n".join(blocks)))

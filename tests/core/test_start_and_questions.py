@@ -169,16 +169,18 @@ def test_markup_from_users_is_escaped_everywhere(assistant: Assistant) -> None:
 
 
 @pytest.mark.usefixtures("with_index")
-def test_english_quotes_for_a_french_question_are_announced_in_the_interface_language(
+def test_english_quotes_are_announced_in_the_language_of_the_question(
     assistant: Assistant,
 ) -> None:
     french = Chat(assistant, user_id=100, language="fr")
     [answer] = french.send("Comment lancer une campagne anti-rumeurs dans notre ville ?")
     assert answer.text.startswith("<i>Extraits des documents (en anglais) :</i>\n")
     assert "[1]" in answer.text and "Utile" in " ".join(buttons(answer))
+    assert "notre synthèse de" in answer.text  # our digest, not the original's words
     english_ui = Chat(assistant, user_id=200, language="en")
-    [answer] = english_ui.send("Comment lancer une campagne anti-rumeurs dans notre ville ?")
-    assert answer.text.startswith("<i>From the documents (in English):</i>\n")
+    [answer] = english_ui.send("¿Cómo empezar una estrategia antirrumores en mi ciudad?")
+    assert answer.text.startswith("<i>Extractos de los documentos (en inglés):</i>\n")
+    assert "our digest of" in answer.text
     [answer] = english_ui.send("How do I start an anti-rumours campaign?")
     assert "From the documents" not in answer.text and answer.text.split()[0] != "<i>From"
 
@@ -192,6 +194,6 @@ def test_an_uncovered_french_question_is_told_so_in_french_only(assistant: Assis
         "À quelle heure part le dernier bus numéro 12 du centre-ville le dimanche ?"
     )
     assert reply.text.startswith("Je n'ai pas trouvé cela dans les documents ICC")
-    assert "Sujets les plus proches dans les documents :" in reply.text
+    assert "Les passages les plus proches que j'ai trouvés" in reply.text
     assert "Vous pouvez reformuler" in reply.text
     assert NOT_COVERED_TEXT not in reply.text and "Extraits" not in reply.text

@@ -44,6 +44,26 @@ async def test_a_question_is_answered_with_citations_and_sources(
     assert "<blockquote>" in quotes.html or "“" in quotes.text
 
 
+LEA = PlaygroundUser(id=9003, first_name="Lea", language_code="en")
+
+
+async def test_a_follow_up_is_read_with_its_question_and_a_new_question_alone(
+    standin: StandIn, bot: object
+) -> None:
+    """Question, elliptical follow-up, then a short unrelated question: each reply's topic."""
+    await standin.send_text(LEA, "How do we train anti-rumour agents?")
+    [first] = await standin.wait_for_bot_messages(LEA.id, 1, 90)
+    assert "rumour" in first.text.lower(), first.text
+    await standin.send_text(LEA, "and in Barcelona?")
+    _, follow_up = await standin.wait_for_bot_messages(LEA.id, 2, 90)
+    assert "Barcelona" in follow_up.text and "rumour" in follow_up.text.lower(), follow_up.text
+    assert follow_up.text.split("\n")[0] != first.text.split("\n")[0]
+    await standin.send_text(LEA, "How do cities join the ICC network?")
+    *_, unrelated = await standin.wait_for_bot_messages(LEA.id, 3, 90)
+    assert "rumour" not in unrelated.text.lower(), unrelated.text
+    assert re.search(r"join|member|letter|request", unrelated.text, re.IGNORECASE)
+
+
 async def test_a_quick_self_check_pressed_through_to_the_chart_and_mentors(
     standin: StandIn, bot: object, services: Services
 ) -> None:

@@ -20,19 +20,20 @@ def test_answer_cites_existing_sources(qa: QAService) -> None:
     answer = qa.ask("How do I start an anti-rumours strategy in my city?")
     assert answer.answered and answer.language == "en"
     cited = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
-    assert cited and all(1 <= n <= len(answer.sources) for n in cited)
-    assert len(answer.sources) == 5
+    # Only cited sources are listed, each once, numbered in the order they are cited.
+    assert sorted(set(cited)) == list(range(1, len(answer.sources) + 1))
+    assert len({(s.doc_id, s.section) for s in answer.sources}) == len(answer.sources)
+    assert len(answer.answer) <= 1000
     top = answer.sources[0]
     assert top.doc_id == "method-anti-rumours"
     assert top.url == "https://www.coe.int/en/web/interculturalcities/anti-rumours1"
     assert top.short_title == "Anti-rumours methodology" and top.section
-    scores = [s.score for s in answer.sources]
-    assert scores == sorted(scores, reverse=True)
-    # Every cited sentence is lifted from the passage it cites.
-    for sentence, number in re.findall(r"(.+?) \[(\d+)\]\s*", answer.answer):
-        fragment = sentence.strip().rstrip(".…")[:60]
-        source_text = answer.sources[int(number) - 1].text.replace("**", "")
-        assert fragment in " ".join(source_text.split())
+    assert top.digest  # shown as "our digest of ...", never as the original's words
+    # Every cited part is quoted from the section it cites, without Markdown.
+    for part, number in re.findall(r"(.+?) \[(\d+)\]", answer.answer, re.DOTALL):
+        assert "**" not in part and not re.search(r"^\s*[-*|#] ", part, re.MULTILINE)
+        for line in part.strip().splitlines():
+            assert line.strip().rstrip(".")[:60] in answer.sources[int(number) - 1].text
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,7 @@ def test_questions_in_other_languages_find_english_passages(
     answer = qa.ask(question)
     assert answer.language == language
     assert answer.answered
-    assert "method-anti-rumours" in [s.doc_id for s in answer.sources[:3]]
+    assert "method-anti-rumours" in [s.doc_id for s in qa.search(question, k=5)]
 
 
 @pytest.mark.parametrize(
@@ -64,22 +65,51 @@ def test_uncovered_questions_abstain_and_point_to_topics(qa: QAService, question
     assert not answer.answered
     assert answer.sources == []
     assert answer.closest_topics and all(" — " in t or t for t in answer.closest_topics)
+    assert 1 <= len(answer.nearest) <= 3  # shown to the officer, marked as not an answer
     assert answer.to_json()["answered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which GDPR rules apply when our city collects equality data?",
+        "Where will the ICC coordinators meet in 2031?",
+    ],
+)
+def test_a_specific_subject_the_passages_never_mention_is_not_covered(
+    qa: QAService, question: str
+) -> None:
+    answer = qa.ask(question)
+    assert not answer.answered, answer.answer
+
+
+def test_a_word_the_corpus_never_uses_no_longer_vetoes_a_covered_question(qa: QAService) -> None:
+    answer = qa.ask("What are the three interlinked values behind an intercultural city?")
+    assert answer.answered
 
 
 def test_follow_up_uses_the_previous_question(qa: QAService) -> None:
     previous = "How does a city run an anti-rumour strategy?"
     follow_up = qa.ask("And how should it be evaluated?", previous=previous)
     assert follow_up.question == "And how should it be evaluated?"
+    assert follow_up.searched.startswith(previous)
     assert follow_up.answered
     assert follow_up.sources[0].doc_id == "method-anti-rumours"
     assert "valuat" in (follow_up.sources[0].section + follow_up.sources[0].text).lower()
 
 
+def test_a_short_question_that_stands_alone_is_never_merged(qa: QAService) -> None:
+    previous = "How should we warn migrants during a flood emergency?"
+    answer = qa.ask("How do cities join the ICC network?", previous=previous)
+    assert answer.searched == "How do cities join the ICC network?"
+    assert answer.answered
+    assert "emergenc" not in answer.sources[0].doc_id
+
+
 def test_json_shape_is_the_cli_contract(qa: QAService) -> None:
     payload = qa.ask("What is the ICC Index?", k=3).to_json()
     assert list(payload) == ["question", "answer", "answered", "language", "sources"]
-    assert len(payload["sources"]) == 3
+    assert 1 <= len(payload["sources"]) <= 3
     for source in payload["sources"]:
         assert list(source) == ["title", "section", "page", "url", "text", "score"]
         assert source["url"].startswith("http") and isinstance(source["score"], float)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from made_files import make_pdf
 
-from retrieval.chunking import CHUNK_SIZE, chunk_document
+from retrieval.chunking import CHUNK_SIZE, chunk_document, join_units
 from retrieval.loaders import load_document
 from retrieval.service import BUNDLED_CORPUS
 
@@ -28,21 +28,42 @@ def test_every_bundled_chunk_carries_citation_metadata() -> None:
             assert chunk.doc_hash == document.content_hash
             assert len(chunk.content_hash) == 16
             assert chunk.section in headings  # a chunk belongs to exactly one section
-            assert len(chunk.text) <= CHUNK_SIZE
+            assert chunk.is_section or len(chunk.text) <= CHUNK_SIZE
+            assert "**" not in chunk.text and not chunk.text.startswith(("- ", "| "))
             assert chunk.page is None
             assert chunk.indexed_text.startswith(chunk.short_title)
 
 
-def test_long_section_is_split_with_overlap_and_pdf_pages_kept(tmp_path: Path) -> None:
+def test_about_this_digest_is_never_indexed_and_digests_are_marked() -> None:
+    chunks = chunk_document(
+        load_document(BUNDLED_CORPUS / "rec-2015-1-intercultural-integration.md")
+    )
+    assert not any("About this digest" in c.section for c in chunks)
+    assert all(c.digest for c in chunks)
+
+
+def test_a_section_is_rebuilt_from_its_units_with_lists_and_tables_as_lines() -> None:
+    document = load_document(BUNDLED_CORPUS / "rec-2015-1-intercultural-integration.md")
+    chunks = chunk_document(document)
+    facts = [c for c in chunks if c.section == "Key facts at a glance"]
+    summary = next(c for c in facts if c.is_section)
+    units = [c for c in facts if not c.is_section]
+    assert summary.text == join_units(units)
+    assert "• Adopted: 21 January 2015 (1217th meeting of the Ministers' Deputies)" in (
+        summary.text.splitlines()
+    )
+
+
+def test_long_section_is_split_into_bounded_units_and_pdf_pages_kept(tmp_path: Path) -> None:
     sentence = "Intercultural mediators help residents resolve everyday conflicts. "
     path = tmp_path / "long.pdf"
     path.write_bytes(
         make_pdf([sentence * 40, "A second page about libraries open to every resident."])
     )
-    chunks = chunk_document(load_document(path), chunk_size=600, chunk_overlap=100)
-    first_page = [c for c in chunks if c.page == 1]
+    chunks = chunk_document(load_document(path), chunk_size=600)
+    first_page = [c for c in chunks if c.page == 1 and not c.is_section]
     assert len(first_page) >= 4
-    assert all(len(c.text) <= 600 for c in chunks)
+    assert all(len(c.text) <= 600 for c in chunks if not c.is_section)
     assert chunks[-1].page == 2 and "libraries" in chunks[-1].text
     assert all(c.source_url == "" and c.section == "" for c in chunks)
 

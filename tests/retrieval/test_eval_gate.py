@@ -1,9 +1,8 @@
-"""The CI gate: retrieval quality on the team's eval set must not regress below these floors.
+"""The CI gate: answer quality on the eval set's test part must not fall below these floors.
 
-Measured at the time of writing (bench/retrieval.py): recall@5 0.984, MRR 0.930, non-English
-recall@5 0.975, abstains on 1.00 of the unanswerable and 0.03 of the answerable. The floors
-leave room for noise-free but legitimate small changes (a reworded digest), not for a broken
-fusion, a wrong model or a miscalibrated threshold.
+The test part (40% of the items, by a hash of their ids) was never used to choose anything;
+the floors sit a little under what bench/retrieval.py measured on it (see bench/README.md), to
+catch a broken fusion, a wrong model or a miscalibrated bar, not small legitimate changes.
 """
 
 from __future__ import annotations
@@ -12,30 +11,52 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.evaluation import Scores, evaluate, load_eval_set
+from retrieval.evaluation import Outcome, Scores, evaluate, load_eval_set
 from retrieval.service import QAService, build_qa_service
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval" / "questions.yaml"
+EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval"
+
+RECALL_FLOOR = 0.90
+MRR_FLOOR = 0.80
+NON_ENGLISH_FLOOR = 0.85
+KEY_FACTS_FLOOR = 0.60
+ABSTAIN_UNANSWERABLE_FLOOR = 0.70
+ABSTAIN_ANSWERABLE_CEILING = 0.10
+CONVERSATIONS_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
 def scores(bundled_index_dir: Path) -> Scores:
     service: QAService = build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)
-    questions = load_eval_set(EVAL_SET)
-    assert len(questions) >= 60
-    return evaluate(questions, lambda q: service.retrieve(q.question, k=10), service.abstention)
+    questions = [q for q in load_eval_set(EVAL_SET) if q.part == "test"]
+    assert len(questions) >= 120
+
+    def run(question):  # type: ignore[no-untyped-def]
+        retrieval, searched = service.retrieve_turn(
+            question.question, k=10, previous=question.previous
+        )
+        answer = service.ask(question.question, previous=question.previous)
+        merged = searched != question.question
+        return Outcome(retrieval.hits, answer.answered, answer.answer, merged=merged)
+
+    return evaluate(questions, run)
 
 
 def test_recall_and_mrr_floors(scores: Scores) -> None:
-    assert scores.recall_at_5 >= 0.95, scores
-    assert scores.mrr >= 0.88, scores
+    assert scores.recall_at_5 >= RECALL_FLOOR, scores
+    assert scores.mrr >= MRR_FLOOR, scores
+    assert scores.non_english_recall_at_5 >= NON_ENGLISH_FLOOR, scores
 
 
-def test_questions_in_other_languages_floor(scores: Scores) -> None:
-    assert scores.non_english_recall_at_5 >= 0.92, scores
-    assert all(recall >= 0.75 for recall in scores.recall_by_language.values()), scores
+def test_answers_hold_the_key_facts_without_markdown(scores: Scores) -> None:
+    assert scores.key_facts >= KEY_FACTS_FLOOR, scores
+    assert scores.markdown_answers == 0, scores
 
 
 def test_abstention_floors(scores: Scores) -> None:
-    assert scores.abstain_unanswerable >= 0.85, scores
-    assert scores.abstain_answerable <= 0.05, scores
+    assert scores.abstain_unanswerable >= ABSTAIN_UNANSWERABLE_FLOOR, scores
+    assert scores.abstain_answerable <= ABSTAIN_ANSWERABLE_CEILING, scores
+
+
+def test_conversation_floor(scores: Scores) -> None:
+    assert scores.conversations_right >= CONVERSATIONS_FLOOR, scores

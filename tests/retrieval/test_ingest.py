@@ -63,14 +63,15 @@ def test_changed_document_replaces_its_chunks(
     embedded.clear()
     report = service.ingest()
     assert report.updated == ["gardens"] and report.unchanged == ["rumours"]
-    # Only the edited passage and the new section are embedded; nothing else is.
-    assert sum(embedded) == 2
+    # Only the edited unit and its section's summary, and the new section's unit and summary
+    # are embedded; nothing else is.
+    assert sum(embedded) == 4
 
     chunks = service.retriever.chunks()
     gardens = [c for c in chunks if c.doc_id == "gardens"]
-    assert len(gardens) == before["gardens"] + 1  # replaced (plus the new section), no duplicates
+    assert len(gardens) == before["gardens"] + 2  # replaced, plus the new section: no duplicates
     assert len({c.doc_hash for c in gardens}) == 1
-    assert sum("rooftop plot" in c.text for c in gardens) == 1
+    assert sum("rooftop plot" in c.text for c in gardens if not c.is_section) == 1
     top = service.search("rooftop plot for a garden", k=1)[0]
     assert top.doc_id == "gardens" and "rooftop" in top.text
 

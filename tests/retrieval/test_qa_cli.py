@@ -35,7 +35,7 @@ def test_ask_json(data_dir: Path) -> None:
     payload = json.loads(result.stdout)
     assert list(payload) == KEYS
     assert payload["answered"] is True and payload["language"] == "en"
-    assert len(payload["sources"]) == 3
+    assert 1 <= len(payload["sources"]) <= 3  # only the sources the answer cites
     assert all(list(s) == SOURCE_KEYS for s in payload["sources"])
     assert payload["sources"][0]["url"].startswith("https://")
 

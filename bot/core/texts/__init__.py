@@ -18,6 +18,21 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
 CATALOGS: dict[str, dict[str, str]] = {"en": en.TEXTS, "fr": fr.TEXTS}
 
 
+#: "Quoted from the English documents", in the language of a question the interface does not
+#: speak: an officer asking in Italian learns in Italian why the quotes are in English.
+QUOTED_IN_ENGLISH: dict[str, str] = {
+    "en": "From the documents:",
+    "fr": "Extraits des documents (en anglais) :",
+    "es": "Extractos de los documentos (en inglés):",
+    "it": "Estratti dai documenti (in inglese):",
+    "de": "Auszüge aus den Dokumenten (auf Englisch):",
+    "pt": "Excertos dos documentos (em inglês):",
+    "pl": "Fragmenty dokumentów (po angielsku):",
+    "uk": "Уривки з документів (англійською):",
+    "nl": "Fragmenten uit de documenten (in het Engels):",
+}
+
+
 class Safe(str):
     """A string that is already valid, escaped HTML and must not be escaped again."""
 

@@ -74,11 +74,12 @@ TEXTS: dict[str, str] = {
     ),
     "qa_heading_sources": "<b>Sources</b>",
     "qa_source_line": "[{n}] {link}{where}",
+    "qa_digest_of": "our digest of {link}",
     "qa_page": "p. {page}",
     "qa_not_covered": (
         "I could not find this in the ICC documents I have, so I would rather not guess."
     ),
-    "qa_closest": "Closest topics in the documents:",
+    "qa_closest": "The nearest passages I found (they do <b>not</b> answer your question):",
     "qa_quoted_in": "<i>From the documents (in {language}):</i>",
     "qa_quoted_original": "<i>From the documents (in their original language):</i>",
     "language_in_en": "English",

@@ -89,12 +89,16 @@ TEXTS: dict[str, str] = {
     ),
     "qa_heading_sources": "<b>Sources</b>",
     "qa_source_line": "[{n}] {link}{where}",
+    "qa_digest_of": "notre synthèse de {link}",
     "qa_page": "p. {page}",
     "qa_not_covered": (
         "Je n'ai pas trouvé cela dans les documents ICC dont je dispose, et je préfère ne pas "
         "deviner."
     ),
-    "qa_closest": "Sujets les plus proches dans les documents :",
+    "qa_closest": (
+        "Les passages les plus proches que j'ai trouvés (ils ne répondent <b>pas</b> à votre "
+        "question) :"
+    ),
     "qa_quoted_in": "<i>Extraits des documents (en {language}) :</i>",
     "qa_quoted_original": "<i>Extraits des documents (dans leur langue d'origine) :</i>",
     "language_in_en": "anglais",

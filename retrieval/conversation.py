@@ -1,0 +1,77 @@
+"""Whether a chat message continues the previous question or stands alone, from its words.
+
+An officer types "and for schools?" or "et à Lyon ?" right after a question: such a message
+opens like a continuation (a conjunction, "what about", a bare preposition) and cannot be
+searched alone, and neither can one that points back with a pronoun ("who wrote it?"). A
+short question that names its own topic ("How do cities join the ICC
+network?") is a new question, whatever its length; the service merges a remaining fragment
+only when retrieval finds nothing convincing for it alone (see QAService.retrieve_turn).
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.answer import specifics
+
+#: Openings of a continuation in the languages officers write in. Matched at the start of the
+#: message, case-insensitively, followed by a word boundary.
+_CONTINUATIONS = (
+    # English
+    "and", "or", "but", "also", "what about", "how about", "same for", "what if", "and if",
+    "then", "so", "for", "in", "with", "without", "only", "even",
+    # French
+    "et", "ou", "mais", "aussi", "qu'en est-il", "et si", "pour", "dans", "avec", "sans",
+    "et pour", "et dans", "et en", "idem pour", "même chose pour",
+    # Spanish, Italian, Portuguese
+    "y", "e", "o", "pero", "ma", "mas", "también", "anche", "também", "y si", "e se",
+    "¿y", "¿y si", "qué tal", "e quanto", "e per", "e nelle", "e nei", "e nel", "e nella",
+    "per", "en", "con", "sin", "senza", "com", "sem", "para",
+    # German, Dutch
+    "und", "oder", "aber", "auch", "und was", "wie ist es mit", "was ist mit", "für", "im",
+    "en hoe", "en voor",
+    # Polish, Ukrainian
+    "a", "i", "oraz", "albo", "ale", "co z", "а", "і", "й", "та", "але", "а як", "щодо",
+    # asking for examples of what was just discussed
+    "any examples", "examples", "for example", "des exemples", "un exemple", "ejemplos",
+    "esempi", "beispiele",
+)  # fmt: skip
+#: Pronouns that point back to something named before (not articles or conjunctions that
+#: happen to share a spelling in another language).
+_POINTERS = frozenset(
+    (
+        "it", "its", "they", "them", "their", "this", "that", "these", "those",
+        "ça", "cela", "ceci", "celui", "celle", "ceux", "ils", "elles",
+        "questo", "questa", "questi", "queste", "ciò", "quello", "quella", "quelli", "loro",
+        "eso", "esto", "ello", "ellos", "ellas", "estos", "estas", "esos", "esas",
+        "isso", "isto", "eles", "elas",
+        "dies", "diese", "dieses", "diesen",
+        "це", "цього", "цим", "вони", "їх",
+        "tego", "tym", "oni", "one",
+    )
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_OPENING = re.compile(
+    r"^[\s¿¡\"'«“(-]*(?:"
+    + "|".join(sorted((re.escape(w) for w in _CONTINUATIONS), key=len, reverse=True))
+    + r")(?=[\s,?!.:;…]|$)",
+    re.IGNORECASE,
+)
+#: Longest message still read as a continuation because of how it opens or of a pronoun
+#: pointing back ("e l'indagine annuale? quante città hanno risposto nel 2021?" is one; a long
+#: "And how should..." question that names its own subject is not).
+CONTINUATION_MAX_WORDS = 12
+
+
+def is_elliptical(message: str) -> bool:
+    """True when a short message opens like a continuation ("and for schools?") or points back
+    with a pronoun ("who wrote it?", "which cities did that?")."""
+    words = message.split()
+    if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
+        return False
+    if _OPENING.match(message):
+        return True
+    # A pronoun points back unless the message names its own subject ("what does the CDADI
+    # do and when was it created?").
+    pointers = {w.lower() for w in _WORD.findall(message)} & _POINTERS
+    return bool(pointers) and not specifics(message, names=True)
