@@ -4,7 +4,10 @@ Every figure comes with a floor measured in the same run, so the ratio is meanin
 noisy shared machine: a question against the bare query-embedding time (the model's own cost),
 an ingest against the time to merely read and chunk the corpus.
 
-    .venv/bin/python bench/latency.py [--no-cache] [--rounds 2]
+    .venv/bin/python bench/latency.py [--no-cache]
+
+Each eval question is asked once: the retriever keeps recent query embeddings (a follow-up
+reuses its message's), so a repeated question would time a cache hit, not a question.
 
 `--no-cache` also measures a cold ingest that embeds every passage (minutes on two cores),
 instead of using the vectors shipped in corpus/documents/vectors/. Set OMP_NUM_THREADS to
@@ -52,12 +55,11 @@ def _timed(action: object) -> float:
 def main() -> int:
     """Run every measurement once and print them with their same-run floors."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=ROOT / "bench/eval/questions.yaml")
-    parser.add_argument("--rounds", type=int, default=2, help="passes over the questions")
+    parser.add_argument("--questions", type=Path, default=ROOT / "bench/eval")
     parser.add_argument("--no-cache", action="store_true", help="also time a full embedding")
     args = parser.parse_args()
-    questions = [q.question for q in load_eval_set(args.questions)]
-    print(f"{len(questions)} questions x {args.rounds} rounds\n")
+    questions = list(dict.fromkeys(q.question for q in load_eval_set(args.questions)))
+    print(f"{len(questions)} distinct questions, each asked once\n")
 
     floor_read = _timed(
         lambda: [chunk_document(load_document(p)) for p in expand_paths([BUNDLED_CORPUS])]
@@ -76,10 +78,9 @@ def main() -> int:
         embedder.embed_query("warm-up")
         asks: list[float] = []
         embeds: list[float] = []
-        for _ in range(args.rounds):
-            for question in questions:
-                embeds.append(_timed(lambda q=question: embedder.embed_query(q)))
-                asks.append(_timed(lambda q=question: service.ask(q)))
+        for question in questions:
+            embeds.append(_timed(lambda q=question: embedder.embed_query(q)))
+            asks.append(_timed(lambda q=question: service.ask(q)))
 
     ask_p50, ask_p95 = _percentiles(asks)
     emb_p50, emb_p95 = _percentiles(embeds)

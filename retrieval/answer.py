@@ -26,10 +26,11 @@ from retrieval.markdown import BULLET
 
 #: About how long an answer is (a phone screen); the whole section is one button away.
 ANSWER_CHARS = 800
-#: A second section joins the answer when its best unit is at most this far behind the first's.
-SECOND_SOURCE_GAP = 0.03
+#: Sections whose units may be quoted, and what a unit pays per point its section ranks lower.
+ANSWER_SECTIONS = 2
+SECTION_PRIOR = 1.0
 #: More units of a section join its best one while at most this far behind it and they fit.
-#: Tuning part, share of key facts held: 0.52 (best unit only), 0.65 (0.05), 0.70 (0.08).
+#: Tuning part, share of key facts held: 0.63 (best unit only), 0.68 (0.05), 0.69 (0.08-0.12).
 UNIT_GAP = 0.08
 
 #: How a complete sentence (or a list's lead-in) ends; a unit ending otherwise was cut.
@@ -214,26 +215,9 @@ def _list_of(units: Sequence[Chunk], index: int, limit: int) -> list[int]:
     return [*lead, *(i for i in _with_antecedents(units, index) if i not in lead)]
 
 
-def _span(hit: Hit, limit: int) -> str:
-    """The quoted part of one section, at most about `limit` characters: its best-matching
-    unit with what it needs to be read (antecedents, a list's lead-in), then the next best
-    units while they match nearly as well and fit, all in reading order; one line per
-    paragraph, list item or table row."""
-    units = list(hit.units) or [hit.chunk]
-    score = {i: hit.unit_scores.get(u.chunk_id, 0.0) for i, u in enumerate(units)}
-    best = max(score, key=lambda i: (score[i], -i))
-    chosen: set[int] = set()
-    used = 0
-    for index in sorted(score, key=lambda i: (-score[i], i)):
-        if chosen and (score[best] - score[index] > UNIT_GAP or used >= limit):
-            break
-        group = _list_of(units, index, limit) or _with_antecedents(units, index)
-        extra = [i for i in group if i not in chosen]
-        cost = sum(len(units[i].text) + 1 for i in extra)
-        if chosen and used + cost > limit:
-            continue
-        chosen.update(extra)
-        used += cost
+def _render(units: Sequence[Chunk], chosen: set[int], best: int) -> str:
+    """Chosen units of one section as lines (one per paragraph, list item or table row),
+    leading with the line of its best unit, the others in reading order."""
     lines: list[str] = []
     lead = 0
     previous = -2
@@ -247,32 +231,56 @@ def _span(hit: Hit, limit: int) -> str:
         if index == best:
             lead = len(lines) - 1
         previous = index
-    # Lead with the statement that answers (with what it needs), then the rest in order.
     if lines[lead].startswith(BULLET) or (lead and lines[lead - 1].endswith(":")):
         lead = 0  # a list item stays under its lead-in
     text = "\n".join([lines[lead], *lines[:lead], *lines[lead + 1 :]]).rstrip()
-    if len(text) > limit + 200:  # one over-long unit: cut at a word
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    if len(text) > ANSWER_CHARS + 200:  # one over-long unit: cut at a word
+        text = text[:ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
     return text[:-1] + "." if text.endswith(":") else text
 
 
 def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
-    """The answering statements of the best section (and of a second one that matched nearly
-    as well), each part ending with its [n]."""
-    del question  # the units' dense scores already say which statement answers
-    if not hits:
+    """The statements that answer, from the best sections, each section's part ending with
+    its [n].
+
+    Units of the top `ANSWER_SECTIONS` sections compete on their similarity to the question
+    (a unit of a lower-ranked section pays `SECTION_PRIOR` times its section's lag): the best
+    one first, with what it needs to be read (antecedents, a list's lead-in), then the next
+    best while they are at most `UNIT_GAP` behind and the answer stays about `ANSWER_CHARS`.
+    """
+    del question  # the units' dense scores already say which statements answer
+    sections = [(list(h.units) or [h.chunk], h) for h in hits[:ANSWER_SECTIONS]]
+    if not sections:
         return ""
-    parts = [f"{_span(hits[0], ANSWER_CHARS)} [1]"]
-    best = hits[0].unit_scores.get(hits[0].chunk.chunk_id, hits[0].score)
-    room = ANSWER_CHARS - len(parts[0])
-    for n, hit in enumerate(hits[1:3], start=2):
-        score = hit.unit_scores.get(hit.chunk.chunk_id, hit.score)
-        if room > 200 and best - score <= SECOND_SOURCE_GAP and hit.chunk.doc_id:
-            extra = _span(hit, room)
-            if extra and extra not in parts[0]:
-                parts.append(f"{extra} [{n}]")
-                room -= len(extra)
-    return "\n\n".join(parts)
+    top = hits[0].score
+    candidates = sorted(
+        (
+            (hit.unit_scores.get(unit.chunk_id, 0.0) - SECTION_PRIOR * (top - hit.score), n, i)
+            for n, (units, hit) in enumerate(sections)
+            for i, unit in enumerate(units)
+        ),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    chosen: dict[int, set[int]] = {}
+    leads: dict[int, int] = {}
+    seen: set[str] = set()
+    used = 0
+    for score, n, index in candidates:
+        if chosen and (candidates[0][0] - score > UNIT_GAP or used >= ANSWER_CHARS):
+            break
+        units = sections[n][0]
+        group = _list_of(units, index, ANSWER_CHARS) or _with_antecedents(units, index)
+        extra = [i for i in group if i not in chosen.get(n, ()) and units[i].text not in seen]
+        cost = sum(len(units[i].text) + 1 for i in extra)
+        if not extra or (chosen and used + cost > ANSWER_CHARS):
+            continue
+        chosen.setdefault(n, set()).update(extra)
+        leads.setdefault(n, index)
+        seen.update(units[i].text for i in extra)
+        used += cost
+    return "\n\n".join(
+        f"{_render(sections[n][0], chosen[n], leads[n])} [{n + 1}]" for n in sorted(chosen)
+    )
 
 
 def closest_topics(hits: Sequence[Hit], limit: int = 3) -> list[str]:
