@@ -41,9 +41,11 @@ MISSING_SPECIFICS = "missing_specifics"
 #: Evidence key: 1 when the question asks for a sum or contact details the passages lack.
 MISSING_ANSWER_TYPE = "missing_answer_type"
 
+#: A statement that opens on a connective, or names its subject by a pronoun or "these
+#: groups" within its first words, needs the statement before it.
 _ANAPHORA = re.compile(
-    r"^(?:it|its|this|these|that|those|they|their|them|such|he|she|his|her|both|"
-    r"however|but|also|moreover|in addition|in this|in that|there)\b",
+    r"^(?:however|but|also|moreover|in addition|likewise|similarly|thus|therefore|"
+    r"(?:\S+\s+){0,3}(?:it|its|this|these|those|they|their|them|such|he|she|his|her|both)\b)",
     re.IGNORECASE,
 )
 _YEAR_OR_NUMBER = re.compile(r"\b\d[\d.,/]*\d\b|\b\d\b")
