@@ -37,7 +37,12 @@ from retrieval.embedders import E5Embedder  # noqa: E402
 from retrieval.evaluation import load_eval_set  # noqa: E402
 from retrieval.ingest import expand_paths  # noqa: E402
 from retrieval.loaders import load_document  # noqa: E402
-from retrieval.service import BUNDLED_CORPUS, QAService  # noqa: E402
+from retrieval.service import (  # noqa: E402
+    BUNDLED_CORPUS,
+    DocumentLibrary,
+    SearchIndex,
+    build_retrieval,
+)
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -66,13 +71,14 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = Path(scratch) / "index"
-        cold = _timed(lambda: QAService(index_dir=index_dir).ingest())
-        unchanged = _timed(lambda: QAService(index_dir=index_dir).ingest())
+        cold = _timed(lambda: DocumentLibrary(SearchIndex(index_dir=index_dir)).ingest())
+        unchanged = _timed(lambda: DocumentLibrary(SearchIndex(index_dir=index_dir)).ingest())
         full = None
         if args.no_cache:
-            full = _timed(QAService(index_dir=Path(scratch) / "bare", vectors_dir=None).ingest)
+            bare = SearchIndex(index_dir=Path(scratch) / "bare")
+            full = _timed(DocumentLibrary(bare, vectors_dir=None).ingest)
 
-        service = QAService(index_dir=index_dir)
+        service = build_retrieval(index_dir=index_dir, chroma_url=None, llm=None).qa
         service.ask("warm-up: load the model and the index")
         embedder = E5Embedder()
         embedder.embed_query("warm-up")

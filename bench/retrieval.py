@@ -44,7 +44,13 @@ from retrieval.evaluation import (  # noqa: E402
 from retrieval.hybrid import Hit  # noqa: E402
 from retrieval.ingest import expand_paths  # noqa: E402
 from retrieval.loaders import load_document  # noqa: E402
-from retrieval.service import BUNDLED_CORPUS, CROSS_LINGUAL, QAService  # noqa: E402
+from retrieval.service import (  # noqa: E402
+    BUNDLED_CORPUS,
+    CROSS_LINGUAL,
+    DEFAULT_ABSTENTION,
+    QAService,
+    build_retrieval,
+)
 from retrieval.vector_cache import VectorCache, save_vector_cache  # noqa: E402
 
 LANGUAGES = ("en", "fr", "es", "de", "it", "pl", "uk", "pt")
@@ -151,9 +157,10 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list misses of the tuning part")
     args = parser.parse_args()
 
-    service = QAService(index_dir=args.index_dir)
+    sides = build_retrieval(index_dir=args.index_dir, chroma_url=None, llm=None)
+    service = sides.qa
     started = time.perf_counter()
-    report = service.ingest(progress=False)
+    report = sides.library.ingest(progress=False)
     print(
         f"index: {len(service.retriever.chunks())} units"
         f" (ingest {time.perf_counter() - started:.1f} s, {report.chunks_added} embedded)"
@@ -181,8 +188,6 @@ def main() -> int:
         f" (5-fold CV on it: abstains on {np.mean(cv_u):.2f} of out-of-scope,"
         f" {np.mean(cv_a):.2f} of answerable)"
     )
-    from retrieval.service import DEFAULT_ABSTENTION
-
     print(f"bars shipped in retrieval/service.py: {dict(DEFAULT_ABSTENTION.thresholds)}")
 
     baseline = WindowSearch(E5Embedder(), ROOT / "data/bench/windows-e5.npz")

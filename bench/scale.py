@@ -78,13 +78,13 @@ def chroma_server(scratch: Path, index_dir: Path) -> Iterator[str]:
     Copying the embedded index is seconds; ingesting through the server would embed again.
     """
     from retrieval.chroma_server import local_chroma_server
-    from retrieval.service import DEFAULT_EMBEDDERS, build_qa_service
-    from retrieval.stores import ChunkStore, open_chroma_client
+    from retrieval.service import DEFAULT_EMBEDDERS, build_retrieval
+    from retrieval.stores import open_store
 
-    build_qa_service(index_dir=index_dir, chroma_url=None, llm=None).ensure_index()
+    build_retrieval(index_dir=index_dir, chroma_url=None, llm=None).library.ensure_index()
     with local_chroma_server(scratch / "chroma") as url:
-        source = ChunkStore(open_chroma_client(index_dir, None), DEFAULT_EMBEDDERS)
-        source.copy_to(ChunkStore(open_chroma_client(index_dir, url), DEFAULT_EMBEDDERS))
+        source = open_store(index_dir, None, DEFAULT_EMBEDDERS)
+        source.copy_to(open_store(index_dir, url, DEFAULT_EMBEDDERS))
         yield url
 
 

@@ -19,7 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 #: Modules under bot.commands that expose ``register(subparsers)``.
-COMMAND_MODULES = ("qa", "index", "visits", "serve", "admin")
+COMMAND_MODULES = ("qa", "icc_index", "visits", "serve", "admin")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,9 @@
 
 Tests, the CLI, the bot and the Docker image each call `build_services`; nothing is built at
 import time. Heavy parts (the embedding model, the index) load lazily on first use, so a command
-that needs only the database starts in a fraction of a second.
+that needs only the database starts in a fraction of a second. Every transport that talks with
+users (Telegram, the playground through it, the terminal self-check) gets its conversation core
+from `build_assistant`, so they all run the same assistant.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from bot.config import Settings, load_settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from retrieval.service import QAService
+    from bot.core.assistant import Assistant
+    from retrieval.service import DocumentLibrary, IndexServices, QAService
     from scoring.cities import CityData
     from scoring.model import IndexModel
 
@@ -38,16 +41,26 @@ class Services:
         return make_engine(self.settings.resolved_database_url)
 
     @cached_property
-    def qa(self) -> QAService:
-        """Question answering over the indexed corpus (the model loads on first question)."""
-        from retrieval.service import build_qa_service
+    def retrieval(self) -> IndexServices:
+        """Both sides of retrieval over one shared index (nothing loads until first use)."""
+        from retrieval.service import build_retrieval
 
         with self._lock:
-            return build_qa_service(
+            return build_retrieval(
                 index_dir=self.settings.index_dir,
                 chroma_url=self.settings.chroma_url or None,
                 llm=self.settings.icc_llm or None,
             )
+
+    @property
+    def qa(self) -> QAService:
+        """Question answering over the indexed corpus (the model loads on first question)."""
+        return self.retrieval.qa
+
+    @property
+    def library(self) -> DocumentLibrary:
+        """Ingest, removal and listing of the indexed documents (the secretariat's side)."""
+        return self.retrieval.library
 
     @cached_property
     def index_model(self) -> IndexModel:
@@ -67,3 +80,14 @@ class Services:
 def build_services(settings: Settings | None = None) -> Services:
     """Build the services for these settings (read from the environment when omitted)."""
     return Services(settings or load_settings())
+
+
+def build_assistant(services: Services | None = None) -> Assistant:
+    """The conversation core over ``services`` (built from the environment when omitted).
+
+    Imported late: the core pulls in every flow, which commands that only need the database
+    (and this module's importers) should not pay for.
+    """
+    from bot.core.assistant import Assistant
+
+    return Assistant(services or build_services())

@@ -13,7 +13,6 @@ the abstention decision.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,9 +25,6 @@ from retrieval.stores import ChunkStore
 
 #: How deep the BM25 ranking goes (dense rankings score every unit: it costs microseconds).
 CANDIDATES = 50
-#: How often a search checks whether another process (a second replica sharing the Chroma
-#: server, or `icc-assistant ingest`) changed the index, by comparing chunk counts.
-STALE_CHECK_SECONDS = 30.0
 #: Weight of the normalised BM25 score next to the cosine (tuning part: 0.01-0.03 best).
 LEXICAL_WEIGHT = 0.02
 #: How far a section's score moves from its best unit toward its second best (tuning: 0.3-0.5).
@@ -114,6 +110,8 @@ class _Snapshot:
     dense: Mapping[str, DenseMatrix] = field(default_factory=dict)
     #: Each section's units in reading order (what a hit quotes and answers from).
     sections: Mapping[tuple[str, str, int], tuple[Chunk, ...]] = field(default_factory=dict)
+    #: The store's version this snapshot was read at.
+    version: str = ""
 
 
 def _sections(chunks: Mapping[str, Chunk]) -> dict[tuple[str, str, int], tuple[Chunk, ...]]:
@@ -170,8 +168,7 @@ class HybridRetriever:
         self._store = store
         self._embedders = {e.name: e for e in embedders}
         self._embedded: dict[tuple[str, str], np.ndarray] = {}
-        self._snapshot = _Snapshot({}, BM25Index([], []))
-        self._checked = time.monotonic()
+        self._snapshot = _Snapshot({}, BM25Index([], []), version="\0unread")
         self._lock = threading.Lock()
 
     @property
@@ -187,6 +184,7 @@ class HybridRetriever:
     def refresh(self) -> None:
         """Reload chunks and their vectors from the store and rebuild BM25 (after any change
         to the index)."""
+        version = self._store.version()
         chunks = {c.chunk_id: c for c in self._store.chunks()}
         ordered = sorted(chunks)
         # Section summaries only repeat their units' words: BM25 scores the units alone.
@@ -196,20 +194,18 @@ class HybridRetriever:
             name: DenseMatrix.of(self._store.vectors(name, ordered)) for name in self._embedders
         }
         with self._lock:
-            self._snapshot = _Snapshot(chunks, bm25, dense, _sections(chunks))
-            self._checked = time.monotonic()
+            self._snapshot = _Snapshot(chunks, bm25, dense, _sections(chunks), version)
 
     def _current(self) -> _Snapshot:
-        """The snapshot, reloaded first if the store's chunk count moved since the last check."""
-        if time.monotonic() - self._checked > STALE_CHECK_SECONDS:
-            self._checked = time.monotonic()
-            if self._store.count() != len(self._snapshot.chunks):
-                self.refresh()
+        """The snapshot, reloaded first if any process wrote to the store since it was taken
+        (the store's version moved: a file read, or a cached read on a server store)."""
+        if self._store.version() != self._snapshot.version:
+            self.refresh()
         return self._snapshot
 
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk (from the current snapshot)."""
-        return list(self._snapshot.chunks.values())
+        return list(self._current().chunks.values())
 
     def _query_vector(self, method: str, query: str, emphasis: str) -> np.ndarray:
         """The query's embedding, plus `FOLLOW_UP_EMPHASIS` times that of `emphasis` (a
@@ -244,27 +240,19 @@ class HybridRetriever:
         BM25's top `CANDIDATES`, and every unit for a dense model (see `_query_vector` for
         `emphasis`).
 
-        Dense rankings are exact, over the snapshot's vectors (see `DenseMatrix`). The store's
-        own nearest neighbours serve only to notice chunks added by another process: a hit the
-        snapshot does not know means reload and search again, once.
+        Dense rankings are exact, over the snapshot's vectors (see `DenseMatrix`); the store is
+        not asked anything unless its version moved.
         """
-        for attempt in range(2):
-            snapshot = self._current()
-            found: dict[str, list[tuple[str, float]]] = {}
-            unknown = False
-            for method in methods or self.methods:
-                if method == "bm25":
-                    scored = snapshot.bm25.search(query, CANDIDATES)
-                else:
-                    vector = self._query_vector(method, query, emphasis)
-                    stored = self._store.query(method, vector, CANDIDATES)
-                    unknown = unknown or any(i not in snapshot.chunks for i, _ in stored)
-                    matrix = snapshot.dense.get(method)
-                    scored = matrix.nearest(vector, len(matrix.ids)) if matrix else []
-                found[method] = [(i, s) for i, s in scored if i in snapshot.chunks]
-            if not unknown or attempt:
-                return found
-            self.refresh()
+        snapshot = self._current()
+        found: dict[str, list[tuple[str, float]]] = {}
+        for method in methods or self.methods:
+            if method == "bm25":
+                scored = snapshot.bm25.search(query, CANDIDATES)
+            else:
+                vector = self._query_vector(method, query, emphasis)
+                matrix = snapshot.dense.get(method)
+                scored = matrix.nearest(vector, len(matrix.ids)) if matrix else []
+            found[method] = [(i, s) for i, s in scored if i in snapshot.chunks]
         return found
 
     def fuse(self, rankings: Mapping[str, Sequence[tuple[str, float]]], k: int) -> Retrieval:

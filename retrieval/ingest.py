@@ -136,7 +136,8 @@ def apply_documents(
     caches: Mapping[str, VectorCache] | None = None,
     progress: bool = False,
 ) -> int:
-    """Embed and write `documents`, then drop their previous chunks. Returns chunks written."""
+    """Embed and write `documents`, then drop their previous chunks. Returns the passages
+    (units) written, section summaries not counted."""
     chunks = [c for document in documents for c in chunk_document(document, chunk_size=chunk_size)]
     vectors = embed_chunks(chunks, embedders, caches=caches, progress=progress)
     try:
@@ -153,4 +154,4 @@ def apply_documents(
         if chunk_id not in new_ids
     ]
     store.delete(stale)
-    return len(chunks)
+    return sum(not c.is_section for c in chunks)

@@ -1,19 +1,27 @@
-"""The vector store: Chroma collections holding our chunks and our own embeddings.
+"""The vector store: what retrieval needs of it (`ChunkStore`) and Chroma behind it.
 
 One collection per embedding model (vectors of different models must never meet). Chroma's
-default embedding function is never used: every write passes `embeddings=` and every query
-`query_embeddings=`. The same class works with an embedded `PersistentClient` (the default,
-under the index directory) and with a Chroma server through `HttpClient` (`chroma_url` set).
-The store is also the source of truth for which documents are indexed and at which content
-hash, so a second process, or a second replica sharing a Chroma server, sees the same index.
+default embedding function is never used: every write passes `embeddings=`. Two stores share
+one implementation: `EmbeddedChromaStore` (a `PersistentClient` under the index directory, the
+default) and `ServerChromaStore` (a Chroma server through `HttpClient`, `chroma_url` set).
+The store is the source of truth for which documents are indexed and at which content hash,
+so a second process, or a second replica sharing a Chroma server, sees the same index.
+
+Every write bumps the store's **version**, which readers compare with the version of their
+snapshot instead of asking Chroma on every question whether anything changed: the embedded
+store keeps it in a small file beside the index (reading it is no Chroma call), the server
+store in a one-record collection on the server, read at most every `VERSION_TTL` seconds.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import numpy as np
@@ -24,7 +32,55 @@ log = logging.getLogger(__name__)
 
 #: Collection names are `<prefix>-<embedder name>`.
 COLLECTION_PREFIX = "icc-chunks"
+#: How long a server store trusts the version it last read (replicas see a change within it).
+VERSION_TTL = 5.0
 _PAGE = 500
+
+
+class ChunkStore(Protocol):
+    """What retrieval needs of a store of chunks with one vector per embedder."""
+
+    def count(self) -> int:
+        """Number of chunks."""
+        ...
+
+    def add(self, chunks: Sequence[Chunk], vectors: dict[str, np.ndarray]) -> None:
+        """Write (upsert) chunks with their vectors, and bump the version."""
+        ...
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Delete chunks by id, and bump the version."""
+        ...
+
+    def chunks(self, *, doc_id: str | None = None) -> Iterator[Chunk]:
+        """Every stored chunk (or one document's)."""
+        ...
+
+    def vectors(self, embedder: str, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id."""
+        ...
+
+    def version(self) -> str:
+        """A token that changes whenever any process writes to the store."""
+        ...
+
+    def copy_to(self, target: ChunkStore) -> int:
+        """Copy every chunk with its vectors into `target`; returns the chunk count."""
+        ...
+
+
+def open_store(
+    index_dir: Path,
+    chroma_url: str | None,
+    embedder_names: Sequence[str],
+    *,
+    prefix: str = COLLECTION_PREFIX,
+) -> ChunkStore:
+    """The server store for `chroma_url` when given, else the embedded store in `index_dir`."""
+    client = open_chroma_client(index_dir, chroma_url)
+    if chroma_url:
+        return ServerChromaStore(client, embedder_names, prefix=prefix)
+    return EmbeddedChromaStore(client, embedder_names, prefix=prefix, folder=index_dir)
 
 
 def open_chroma_client(index_dir: Path, chroma_url: str | None) -> Any:
@@ -46,18 +102,24 @@ def open_chroma_client(index_dir: Path, chroma_url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
-class ChunkStore:
-    """Chunks with one vector per embedder, kept in step across the embedders' collections."""
+class _ChromaStore:
+    """Chunks with one vector per embedder, kept in step across the embedders' collections
+    (the version's keeping is the subclasses')."""
 
     def __init__(
         self, client: Any, embedder_names: Sequence[str], *, prefix: str = COLLECTION_PREFIX
     ) -> None:
         if not embedder_names:
             raise ValueError("the store needs at least one embedder")
+        self._client = client
+        self._prefix = prefix
         self._names = list(embedder_names)
-        self._collections = {
-            name: client.get_or_create_collection(
-                f"{prefix}-{name}",
+        self._collections = self._open_collections()
+
+    def _open_collections(self) -> dict[str, Any]:
+        return {
+            name: self._client.get_or_create_collection(
+                f"{self._prefix}-{name}",
                 embedding_function=None,
                 metadata={"hnsw:space": "cosine", "embedder": name},
             )
@@ -89,28 +151,20 @@ class ChunkStore:
                     documents=documents[start:end],
                     metadatas=metadatas[start:end],
                 )
+        self._bump()
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Delete chunks by id from every collection."""
+        if not chunk_ids:
+            return
         for start in range(0, len(chunk_ids), _PAGE):
             batch = list(chunk_ids[start : start + _PAGE])
             for collection in self._collections.values():
                 collection.delete(ids=batch)
+        self._bump()
 
-    def query(self, embedder: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """About the `k` nearest chunk ids to `vector` in that embedder's space, with cosine
-        sims: Chroma's HNSW index is approximate, so rank exactly elsewhere (hybrid.DenseMatrix)."""
-        collection = self._collections[embedder]
-        n = min(k, collection.count())
-        if n == 0:
-            return []
-        result = collection.query(
-            query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
-        )
-        return [
-            (chunk_id, 1.0 - float(distance))
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
-        ]
+    def _bump(self) -> None:
+        raise NotImplementedError
 
     def chunks(self, *, doc_id: str | None = None) -> Iterator[Chunk]:
         """Every stored chunk (or one document's), read in pages so a big index stays cheap."""
@@ -153,3 +207,109 @@ class ChunkStore:
             vectors[name] = np.stack([stored[i] for i in ids]) if ids else np.empty((0, 0))
         target.add(chunks, vectors)
         return len(chunks)
+
+
+def reopen_embedded_client(client: Any, folder: Path) -> Any:
+    """A fresh embedded client for `folder`, reading what other processes wrote.
+
+    chromadb shares one in-memory "system" per directory between its clients, and only
+    reopening that system reloads the vector segments. This reaches into chromadb's
+    `SharedSystemClient` registry (private: tests/retrieval/test_index_version.py fails loudly
+    if an upgrade moves it); clients of other directories are untouched, and every client of
+    this directory resolves to the new system.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = client._identifier
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return open_chroma_client(folder, None)
+
+
+class EmbeddedChromaStore(_ChromaStore):
+    """The store in a local directory; its version is a file beside the Chroma files, so
+    checking it costs a file read, never a Chroma call.
+
+    Another process may write to the same directory (`icc-assistant ingest` while the bot
+    runs). Chroma's embedded client keeps its vector segments in memory and would not find
+    the new ids, so when the version moved and this store did not move it, the store reopens
+    its client before reading (see `reopen_embedded_client`).
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        embedder_names: Sequence[str],
+        *,
+        prefix: str = COLLECTION_PREFIX,
+        folder: Path,
+    ) -> None:
+        super().__init__(client, embedder_names, prefix=prefix)
+        self._folder = folder
+        self._version_file = folder / f"{prefix}.version"
+        self._seen = self.version()
+
+    def _synced(self) -> None:
+        """Reopen the client first if another process wrote since this store last looked."""
+        current = self.version()
+        if current != self._seen:
+            self._client = reopen_embedded_client(self._client, self._folder)
+            self._collections = self._open_collections()
+            self._seen = current
+
+    def count(self) -> int:
+        """Number of chunks, as stored now (by any process)."""
+        self._synced()
+        return super().count()
+
+    def chunks(self, *, doc_id: str | None = None) -> Iterator[Chunk]:
+        """Every stored chunk (or one document's), as stored now (by any process)."""
+        self._synced()
+        return super().chunks(doc_id=doc_id)
+
+    def vectors(self, embedder: str, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id, as stored now (by any process)."""
+        self._synced()
+        return super().vectors(embedder, chunk_ids)
+
+    def version(self) -> str:
+        """The token the last writer left (empty before the first write)."""
+        try:
+            return self._version_file.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+
+    def _bump(self) -> None:
+        temporary = self._version_file.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        token = uuid.uuid4().hex
+        temporary.write_text(token, encoding="utf-8")
+        os.replace(temporary, self._version_file)  # atomic: a reader sees old or new
+        self._seen = token
+
+
+class ServerChromaStore(_ChromaStore):
+    """The store on a Chroma server shared by replicas; its version is a one-record
+    collection there, read at most every `VERSION_TTL` seconds."""
+
+    _RECORD = "index-version"
+
+    def __init__(
+        self, client: Any, embedder_names: Sequence[str], *, prefix: str = COLLECTION_PREFIX
+    ) -> None:
+        super().__init__(client, embedder_names, prefix=prefix)
+        self._meta = client.get_or_create_collection(f"{prefix}-meta", embedding_function=None)
+        self._read: tuple[float, str] | None = None
+
+    def version(self) -> str:
+        """The token the last writer left, as read at most `VERSION_TTL` seconds ago."""
+        now = time.monotonic()
+        if self._read is None or now - self._read[0] > VERSION_TTL:
+            found = self._meta.get(ids=[self._RECORD], include=["documents"])
+            token = found["documents"][0] if found["ids"] else ""
+            self._read = (now, str(token or ""))
+        return self._read[1]
+
+    def _bump(self) -> None:
+        token = uuid.uuid4().hex
+        self._meta.upsert(ids=[self._RECORD], documents=[token], embeddings=[[0.0]])
+        self._read = (time.monotonic(), token)

@@ -8,7 +8,7 @@ never correctness: an edited digest's changed passages miss and are embedded as 
 
 Regenerate after editing the digests (a test fails until you do):
 
-    .venv/bin/python -m retrieval.vector_cache
+    .venv/bin/icc-assistant vectors
 """
 
 from __future__ import annotations
@@ -76,28 +76,3 @@ def save_vector_cache(path: Path, model_id: str, texts: Sequence[str], vectors: 
     np.savez_compressed(
         path, model_id=np.array(model_id), keys=keys, vectors=vectors.astype(np.float32)
     )
-
-
-def main() -> int:
-    """Rebuild the shipped vectors of the bundled corpus for the shipped embedders."""
-    from retrieval.chunking import chunk_document
-    from retrieval.embedders import make_embedders
-    from retrieval.ingest import embed_chunks, expand_paths
-    from retrieval.loaders import load_document
-    from retrieval.service import BUNDLED_CORPUS, DEFAULT_EMBEDDERS
-
-    chunks = [
-        chunk
-        for path in expand_paths([BUNDLED_CORPUS])
-        for chunk in chunk_document(load_document(path))
-    ]
-    for embedder in make_embedders(DEFAULT_EMBEDDERS):
-        vectors = embed_chunks(chunks, [embedder], progress=True)[embedder.name]
-        target = SHIPPED_DIR / f"{embedder.name}.npz"
-        save_vector_cache(target, embedder.model_id, [c.indexed_text for c in chunks], vectors)
-        print(f"wrote {len(chunks)} vectors to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

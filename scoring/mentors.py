@@ -5,6 +5,9 @@ mentor and that fact's source URL. Stronger evidence ranks first (official impor
 published area scores, then a report's qualitative "above average", then a documented practice);
 within the same kind of evidence, cities of the same country and of a similar size come first,
 because their policies transfer more easily. The user's own city is never proposed.
+
+Scoring speaks no language: a mentor carries its evidence as data (`Evidence`), and whoever
+shows it puts it into words (the bot's text catalogs, bot.core.mentor_words).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from scoring.cities import City, CityData, normalise_name
 
@@ -23,48 +27,50 @@ SIMILAR_SIZE_FACTOR = 2.5
 #: Evidence tiers, strongest first.
 OFFICIAL, AREA_SCORE, RELATIVE, PRACTICE = range(4)
 
-_STATEMENTS = {
-    "en": {
-        "official": "Official ICC Index score {score:g}/100 in this area ({year})",
-        "area_score": "Scored {score:g}/100 in this area in its {year} ICC Index report",
-        "above_average": "Above the sample average in this area in its {year} ICC Index report",
-        "stand_out_vs_95_cities": (
-            "Stood out in this area among 95 cities in its {year} ICC Index report"
-        ),
-        "maximum_score": "Maximum score in this area in its {year} ICC Index report",
-        "highlighted_strength": "Area highlighted as a strength of its {year} ICC Index report",
-        "practice": "Documented good practice in this area",
-    },
-    "fr": {
-        "official": "Score officiel de l'Index ICC : {score:g}/100 dans ce domaine ({year})",
-        "area_score": "{score:g}/100 dans ce domaine dans son rapport de l'Index ICC de {year}",
-        "above_average": (
-            "Au-dessus de la moyenne dans ce domaine dans son rapport de l'Index ICC de {year}"
-        ),
-        "stand_out_vs_95_cities": (
-            "Se distingue dans ce domaine parmi 95 villes (rapport de l'Index ICC de {year})"
-        ),
-        "maximum_score": "Score maximal dans ce domaine dans son rapport de l'Index ICC de {year}",
-        "highlighted_strength": (
-            "Domaine souligné comme un point fort (rapport de l'Index ICC de {year})"
-        ),
-        "practice": "Bonne pratique documentée dans ce domaine",
-    },
-}
+
+class EvidenceKind(StrEnum):
+    """What the data says about a city in an area; the relative kinds are a report's own words
+    (`scoring.cities.FAVOURABLE_RELATIONS`)."""
+
+    #: A score the secretariat imported (`OfficialAreaScore`).
+    OFFICIAL = "official"
+    #: An area score published in the city's Index report.
+    AREA_SCORE = "area_score"
+    ABOVE_AVERAGE = "above_average"
+    STAND_OUT_VS_95_CITIES = "stand_out_vs_95_cities"
+    MAXIMUM_SCORE = "maximum_score"
+    HIGHLIGHTED_STRENGTH = "highlighted_strength"
+    #: A documented good practice of the city in the area.
+    PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a city ranks as a mentor: the kind of fact, its numbers and its source."""
+
+    kind: EvidenceKind
+    source_url: str
+    #: The area score (0-100) for the score kinds, else None.
+    score: float | None = None
+    #: The year of the report or import (None for a practice, or when the source gave none).
+    year: int | None = None
 
 
 @dataclass(frozen=True)
 class Mentor:
-    """A city to learn from: why (one line, the practice when there is one) and the source.
+    """A city to learn from: its documented practice when there is one, and the source of it.
 
-    `evidence` says what ranked the city (a score statement with its own source, or a practice).
+    `evidence` says what ranked the city (a score or position with its own source, or a
+    practice); it is also the reason to show when the city has no documented practice.
     """
 
     city: str
     country: str
-    reason: str
+    #: The text of the city's documented practice in the area (quoted from the source), if any.
+    practice: str | None
+    #: The source of the practice, or of the evidence when there is no practice.
     source_url: str
-    evidence: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,7 @@ class _Candidate:
     city: City
     tier: int
     strength: float
-    statement: str
-    statement_url: str
+    evidence: Evidence
 
 
 def find_mentors(
@@ -85,7 +90,6 @@ def find_mentors(
     own_population: int | None = None,
     limit: int = 3,
     strong_at_least: float = 80.0,
-    lang: str = "en",
 ) -> list[Mentor]:
     """Up to `limit` real cities strong or active in `area_id`, never the user's own city.
 
@@ -98,10 +102,9 @@ def find_mentors(
         excluded.update(normalise_name(name) for name in own.names)
         own_country = own_country or own.country
         own_population = own_population or own.population
-    texts = _STATEMENTS.get(lang[:2], _STATEMENTS["en"])
 
     best: dict[str, _Candidate] = {}
-    for candidate in _candidates(cities, area_id, strong_at_least, texts):
+    for candidate in _candidates(cities, area_id, strong_at_least):
         if not candidate.city.is_city or normalise_name(candidate.city.name) in excluded:
             continue
         current = best.get(candidate.city.name)
@@ -132,24 +135,18 @@ def find_mentors(
     mentors = []
     for candidate in sorted(best.values(), key=rank)[:limit]:
         practice = practices.get(candidate.city.name)
-        reason, url = (
+        text, url = (
             (practice.text, practice.source_url)
             if practice
-            else (candidate.statement, candidate.statement_url)
+            else (None, candidate.evidence.source_url)
         )
-        evidence = (
-            texts["practice"]
-            if candidate.tier == PRACTICE
-            else f"{candidate.statement} ({candidate.statement_url})"
-        )
-        mentors.append(Mentor(candidate.city.name, candidate.city.country, reason, url, evidence))
+        city = candidate.city
+        mentors.append(Mentor(city.name, city.country, text, url, candidate.evidence))
     log.debug("mentors for %s: %s", area_id, [m.city for m in mentors])
     return mentors
 
 
-def _candidates(
-    cities: CityData, area_id: str, strong_at_least: float, texts: dict[str, str]
-) -> list[_Candidate]:
+def _candidates(cities: CityData, area_id: str, strong_at_least: float) -> list[_Candidate]:
     """Every piece of evidence that a city does well in the area, tagged with its tier."""
     found: list[_Candidate] = []
     for row in cities.official:
@@ -157,23 +154,24 @@ def _candidates(
         if row.area == area_id and (row.score >= strong_at_least or above_network):
             city = cities.city(row.city)
             if city is not None:
-                statement = texts["official"].format(score=row.score, year=row.year)
-                found.append(_Candidate(city, OFFICIAL, row.score, statement, row.source_url))
+                evidence = Evidence(EvidenceKind.OFFICIAL, row.source_url, row.score, row.year)
+                found.append(_Candidate(city, OFFICIAL, row.score, evidence))
     for report in cities.scores:
         value = report.areas.get(area_id)
         city = cities.city(report.city)
         if value is not None and value >= strong_at_least and city is not None:
-            statement = texts["area_score"].format(score=value, year=report.year)
-            found.append(_Candidate(city, AREA_SCORE, value, statement, report.source_url))
+            evidence = Evidence(EvidenceKind.AREA_SCORE, report.source_url, value, report.year)
+            found.append(_Candidate(city, AREA_SCORE, value, evidence))
     for row in cities.relative:
         city = cities.city(row.city)
         if row.area == area_id and row.favourable and city is not None:
-            statement = texts[row.relation].format(year=row.year)
-            found.append(_Candidate(city, RELATIVE, 0.0, statement, row.source_url))
+            evidence = Evidence(EvidenceKind(row.relation), row.source_url, year=row.year)
+            found.append(_Candidate(city, RELATIVE, 0.0, evidence))
     for practice in cities.practices_in(area_id):
         city = cities.city(practice.city)
         if city is not None:
-            found.append(_Candidate(city, PRACTICE, 0.0, practice.text, practice.source_url))
+            evidence = Evidence(EvidenceKind.PRACTICE, practice.source_url)
+            found.append(_Candidate(city, PRACTICE, 0.0, evidence))
     return found
 
 

@@ -74,10 +74,10 @@ def bundled_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Tests that change the index copy it first (see `index_dir`).
     """
-    from retrieval.service import build_qa_service
+    from retrieval.service import build_retrieval
 
     path = tmp_path_factory.mktemp("bundled-index")
-    build_qa_service(index_dir=path, chroma_url=None, llm=None).ensure_index()
+    build_retrieval(index_dir=path, chroma_url=None, llm=None).library.ensure_index()
     return path
 
 
@@ -114,10 +114,10 @@ def indexed_chroma_server(chroma_server: str, bundled_index_dir: Path) -> str:
     any difference a test finds is the backend's.
     """
     from retrieval.service import DEFAULT_EMBEDDERS
-    from retrieval.stores import ChunkStore, open_chroma_client
+    from retrieval.stores import open_store
 
-    source = ChunkStore(open_chroma_client(bundled_index_dir, None), DEFAULT_EMBEDDERS)
-    target = ChunkStore(open_chroma_client(bundled_index_dir, chroma_server), DEFAULT_EMBEDDERS)
+    source = open_store(bundled_index_dir, None, DEFAULT_EMBEDDERS)
+    target = open_store(bundled_index_dir, chroma_server, DEFAULT_EMBEDDERS)
     if target.count() == 0:
         source.copy_to(target)
     assert target.count() == source.count() > 0

@@ -45,3 +45,38 @@ def test_no_import_against_the_arrows(folder: str) -> None:
         for path in files
     }
     assert not {k: v for k, v in offenders.items() if v}
+
+
+def _core_imports(path: Path) -> set[str]:
+    """The bot.core modules one core module imports, at the top or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found.update(name.split(".")[2] for name in names if name.startswith("bot.core."))
+    return found
+
+
+def test_core_modules_import_each_other_without_a_circle() -> None:
+    """A circle (two flows each needing the other) is a sign that what they share belongs in a
+    module of its own; a late import inside a function only hides it, so it counts here too."""
+    core = ROOT / "bot" / "core"
+    modules = {path.stem: path for path in core.glob("*.py") if path.stem != "__init__"}
+    graph = {name: _core_imports(path) & set(modules) - {name} for name, path in modules.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        assert name not in trail, " -> ".join([*trail, name])
+        if name in done:
+            return
+        for imported in sorted(graph[name]):
+            visit(imported, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])

@@ -1,10 +1,12 @@
-"""`icc-assistant ingest [PATH ...]` and `icc-assistant ask ["QUESTION"] [--json] [-k N]`.
+"""`icc-assistant ingest [PATH ...]`, `ask ["QUESTION"] [--json] [-k N]` and `vectors`.
 
-A thin transport over `retrieval.service.QAService`. Without a QUESTION, `ask` reads one
-question per line from standard input and writes one JSON object per line, with the model
-loaded once, so other tools can drive it as a pipe. The JSON shape is a contract:
-{"question", "answer", "answered", "language", "sources": [{"title", "section", "page", "url",
-"text", "score"}]}, sources in rank order.
+A thin transport over retrieval's two sides: `DocumentLibrary` ingests (and `vectors`
+rebuilds the passage vectors shipped with the bundled corpus), `QAService` answers.
+
+Without a QUESTION, `ask` reads one question per line from standard input and writes one
+JSON object per line, with the model loaded once, so other tools can drive it as a pipe. The
+JSON shape is a contract: {"question", "answer", "answered", "language", "sources":
+[{"title", "section", "page", "url", "text", "score"}]}, the cited sources in citation order.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
+    from bot.services import Services
     from retrieval.service import Answer, QAService
 
 log = logging.getLogger(__name__)
@@ -43,11 +46,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.add_argument("-k", type=int, default=5, metavar="N", help="sources to return (1-20)")
     ask.set_defaults(func=run_ask)
 
+    vectors = subparsers.add_parser(
+        "vectors", help="rebuild the passage vectors shipped with the bundled corpus"
+    )
+    vectors.set_defaults(func=run_vectors)
 
-def _qa() -> QAService:
+
+def _services() -> Services:
     from bot.services import build_services
 
-    return build_services().qa
+    return build_services()
+
+
+def run_vectors(args: argparse.Namespace) -> int:
+    """Embed the bundled corpus and rewrite corpus/documents/vectors/ (after editing a digest)."""
+    from retrieval.library import rebuild_shipped_vectors
+
+    for path in rebuild_shipped_vectors(progress=True):
+        print(f"wrote {path}")
+    return 0
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -55,7 +72,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UserFacingError(f"no such file or folder: {', '.join(missing)}")
-    report = _qa().ingest(args.paths, include_bundled=True, progress=True)
+    report = _services().library.ingest(args.paths, include_bundled=True, progress=True)
     print(
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged; {report.chunks_added} passages indexed"
@@ -69,8 +86,9 @@ def run_ask(args: argparse.Namespace) -> int:
     """Answer one question, or a stream of them from stdin."""
     if not 1 <= args.k <= 20:
         raise UserFacingError("-k must be between 1 and 20")
-    qa = _qa()
-    qa.ensure_index()
+    services = _services()
+    services.library.ensure_index()
+    qa = services.qa
     if args.question is None:
         return _answer_lines(qa, sys.stdin, sys.stdout, k=args.k)
     question = args.question.strip()

@@ -17,10 +17,15 @@ import re
 import sys
 import uuid
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.core.assistant import Assistant
+from bot.core import payloads
+from bot.core.actions import CityChoice, StepAction
 from bot.core.messages import Button, Incoming, Reply
+from bot.core.payloads import ButtonKind
+
+if TYPE_CHECKING:
+    from bot.core.assistant import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,10 @@ TTY_USER_ID = 1
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 QUIT = {"q", "quit", "exit"}
+#: The "Other" button of the city question, and how a self-check's Pause button starts and ends.
+OTHER_CITY = payloads.make(ButtonKind.CITY, CityChoice.OTHER)
+STEP_PREFIX = f"{ButtonKind.SELFCHECK_STEP}:"
+PAUSE_SUFFIX = f":{StepAction.PAUSE}"
 
 
 def plain(text: str) -> str:
@@ -115,7 +124,12 @@ def _callback_buttons(replies: list[Reply]) -> list[Button]:
 
 def _pause_button(choices: list[Button]) -> Button | None:
     return next(
-        (b for b in choices if b.data and b.data.startswith("sc1:") and b.data.endswith(":p")), None
+        (
+            b
+            for b in choices
+            if b.data and b.data.startswith(STEP_PREFIX) and b.data.endswith(PAUSE_SUFFIX)
+        ),
+        None,
     )
 
 
@@ -125,7 +139,7 @@ def converse(chat: TerminalChat, *, city: str | None) -> int:
     if (
         city
         and _callback_buttons(replies)
-        and any(b.data == "city1:other" for b in _callback_buttons(replies))
+        and any(b.data == OTHER_CITY for b in _callback_buttons(replies))
     ):
         replies = chat.send(text=city)
     replies = chat.send(text="/selfcheck")
@@ -152,12 +166,12 @@ def run(
     args: argparse.Namespace, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
     """Entry point of the interactive `selfcheck` subcommand."""
-    from bot.services import build_services
+    from bot.services import build_assistant
 
-    services = build_services()
-    chart = args.chart or services.settings.icc_data_dir / "selfcheck-chart.png"
+    assistant = build_assistant()
+    chart = args.chart or assistant.services.settings.icc_data_dir / "selfcheck-chart.png"
     chat = TerminalChat(
-        Assistant(services),
+        assistant,
         lang=args.lang or "en",
         chart_path=Path(chart),
         stdin=stdin or sys.stdin,

@@ -3,9 +3,10 @@
 `run` polls by default and switches to a webhook when ICC_WEBHOOK_URL is set (listening on
 ICC_WEBHOOK_LISTEN, checking ICC_WEBHOOK_SECRET on every delivery, serving `/healthz` and
 `/metrics` on the same port, for a load balancer in front of several replicas; SIGTERM stops it
-after the updates already received are handled). TELEGRAM_API_BASE_URL points
-it at another Bot API server, such as the stand-in. `playground` runs the stand-in, its web page
-and the real bot in one process, so the assistant can be tried with no Telegram account.
+after the updates already received are handled). Polling serves `/healthz` and `/metrics` on
+ICC_WEBHOOK_LISTEN too, so the image's HEALTHCHECK works in both modes. TELEGRAM_API_BASE_URL
+points it at another Bot API server, such as the stand-in. `playground` runs the stand-in, its
+web page and the real bot in one process, so the assistant can be tried with no Telegram account.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -23,6 +26,8 @@ from bot.core.errors import UserFacingError
 from bot.services import Services, build_services
 
 if TYPE_CHECKING:
+    from telegram.ext import Application
+
     from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +57,7 @@ def warm_up(services: Services) -> None:
     """
     log.info("preparing the database, the index and the models")
     _ = services.engine
-    services.qa.ensure_index()
+    services.library.ensure_index()
     services.qa.search("intercultural strategy", k=1)  # loads the embedding model
     _ = services.index_model
     _ = services.cities
@@ -68,7 +73,7 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 def run_bot(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM."""
-    from bot.tg.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application, webhook
+    from bot.tg.app import build_application, webhook
 
     settings = load_settings()
     if not settings.telegram_bot_token:
@@ -76,6 +81,7 @@ def run_bot(args: argparse.Namespace) -> int:
             "TELEGRAM_BOT_TOKEN is not set (try `icc-assistant playground` to run without Telegram)"
         )
     options = webhook_options(settings)
+    listen = parse_listen(settings.icc_webhook_listen)  # polling serves /healthz there
     services = build_services(settings)
     warm_up(services)
     application = build_application(settings, services)
@@ -84,10 +90,34 @@ def run_bot(args: argparse.Namespace) -> int:
         asyncio.run(serve_until_stopped(webhook(application, **options, services=services)))
     else:
         log.info("polling %s", urlsplit(settings.telegram_api_base_url).netloc)
-        application.run_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
-        )
+        asyncio.run(serve_until_stopped(polling_with_health(application, services, *listen)))
     return 0
+
+
+@contextlib.asynccontextmanager
+async def polling_with_health(
+    application: Application, services: Services, host: str, port: int
+) -> AsyncIterator[int]:
+    """Long polling, plus `/healthz` and `/metrics` on ``host:port`` (polling has no webhook
+    server to carry them, and the image's HEALTHCHECK asks there); yields the port bound."""
+    from bot.tg.app import polling
+    from bot.tg.health import health_server
+    from bot.tg.metrics import metrics_of
+
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            bound = await stack.enter_async_context(
+                health_server(host, port, metrics=metrics_of(application), services=services)
+            )
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise UserFacingError(
+                f"{host}:{port} is already in use; polling serves /healthz there: "
+                "set ICC_WEBHOOK_LISTEN to a free host:port"
+            ) from None
+        await stack.enter_async_context(polling(application))
+        yield bound
 
 
 async def serve_until_stopped(server: contextlib.AbstractAsyncContextManager[object]) -> None:
@@ -121,8 +151,17 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_playground(args: argparse.Namespace) -> int:
     """Serve the stand-in and the page, and run the real bot against them, until Ctrl+C."""
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_playground(args.host, args.port))
+    from bot.playground.server import PortInUseError
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_playground(args.host, args.port))
+    except PortInUseError as exc:
+        other = exc.port + 1 if exc.port < 65535 else 8080
+        raise UserFacingError(
+            f"{exc}; choose another with make run PORT={other}"
+            f" (or icc-assistant playground --port {other})"
+        ) from None
     return 0
 
 

@@ -1,44 +1,47 @@
-"""The secretariat's side: request notifications and status buttons, /requests, /export, /stats.
+"""The secretariat's side: the status buttons on requests, /requests, /export, /stats.
 
 Admins are the users listed in ``settings.icc_admin_ids``. Every admin command and button checks
 it first and refuses anyone else politely, before reading or changing anything. A status change
 is a compare-and-set on the request's current status, so two admins pressing at once cannot
 both move it; the officer who asked is told of every change in their own chat and language.
+How a request reads and the notices about it are shared with the officer's side
+(bot.core.visit_notices).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import TYPE_CHECKING
 
-from bot.core import mentors_flow, payloads, visit_flow
+from bot.core import mentors_flow, payloads
+from bot.core.actions import SHOW_REQUEST
 from bot.core.errors import InvalidInput, StaleAction, UserFacingError
 from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Attachment, Button, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe, escape, t
 from bot.core.turn import Turn
+from bot.core.visit_notices import (
+    NEXT_STATUSES,
+    area_name,
+    request_details,
+    request_line,
+    status_buttons,
+    status_change_notice,
+)
 from bot.storage import repo
-from bot.storage.models import VisitRequest, VisitStatus, utcnow
+from bot.storage.models import VisitStatus, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bot.services import Services
 
-#: ``adm1:<request id>:<new status | show>``.
-ADMIN = "adm1"
-#: The statuses a request can move to from each status.
-NEXT_STATUSES: dict[str, tuple[VisitStatus, ...]] = {
-    VisitStatus.NEW: (VisitStatus.FORWARDED, VisitStatus.ACCEPTED, VisitStatus.DECLINED),
-    VisitStatus.FORWARDED: (VisitStatus.ACCEPTED, VisitStatus.DECLINED),
-    VisitStatus.ACCEPTED: (VisitStatus.DONE,),
-}
 #: Requests listed by /requests, and how many of them get a "details" button.
 LISTED = 20
 DETAIL_BUTTONS = 8
@@ -50,8 +53,6 @@ QUESTION_CHARS = 90
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Command = Callable[[Turn, str], list[Reply]]
-
-log = logging.getLogger(__name__)
 
 
 def is_admin(turn: Turn) -> bool:
@@ -71,62 +72,7 @@ def admin_only(command: Command) -> Command:
     return guarded
 
 
-# --- notifications and status changes --------------------------------------------------------
-
-
-def notify_new_request(turn: Turn, request: VisitRequest) -> list[Reply]:
-    """One message per admin, in their chat and language, with the status buttons."""
-    who = turn.incoming.display_name or ""
-    if turn.incoming.username:
-        who = f"{who} (@{turn.incoming.username})".strip()
-    with turn.read() as session:
-        admins = _admin_contacts(session, turn.services)
-        joint = _also_weak(session, request)
-    if not admins:
-        log.warning("request %s stored but ICC_ADMIN_IDS is empty: nobody told", request.reference)
-    replies = []
-    for chat_id, lang in admins:
-        text = join_lines(
-            t(lang, "admin_new_request", who=who or "—"),
-            _details(turn.services, lang, request),
-            t(lang, "admin_also_weak", cities=", ".join(joint)) if joint else "",
-        )
-        replies.append(Reply(text=text, buttons=_status_buttons(lang, request), chat_id=chat_id))
-    return replies
-
-
-def _admin_contacts(session: Session, services: Services) -> list[tuple[int, str]]:
-    """(chat id, language) of each admin; one who never wrote is reached in their private chat
-    (whose id is their user id) in English."""
-    contacts = []
-    for admin_id in sorted(services.settings.icc_admin_ids):
-        user = repo.get_user(session, user_id=admin_id)
-        contacts.append((user.chat_id, user.language) if user else (admin_id, "en"))
-    return contacts
-
-
-def _also_weak(session: Session, request: VisitRequest) -> list[str]:
-    """Other cities sharing the request's area, for a joint thematic visit."""
-    from bot.core.matchmaking import shared_weak_areas
-
-    cities = shared_weak_areas(session).get(request.area_id, {})
-    return sorted(city for city in cities if city != request.city)
-
-
-def _details(services: Services, lang: str, request: VisitRequest) -> Safe:
-    return visit_flow.request_details(lang, services.index_model, request)
-
-
-def _status_buttons(lang: str, request: VisitRequest) -> tuple[tuple[Button, ...], ...]:
-    nexts = NEXT_STATUSES.get(request.status, ())
-    if not nexts:
-        return ()
-    return (
-        tuple(
-            Button(t(lang, f"btn_status_{status}"), payloads.make(ADMIN, request.id, status))
-            for status in nexts
-        ),
-    )
+# --- status changes ------------------------------------------------------------------------
 
 
 def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
@@ -138,9 +84,10 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
         request = repo.get_visit_request(session, request_id=request_id)
     if request is None:
         raise InvalidInput("no such request")
-    if action == "show":
-        text = _details(turn.services, turn.lang, request)
-        return [Reply(text=text, buttons=_status_buttons(turn.lang, request))]
+    model = turn.services.index_model
+    if action == SHOW_REQUEST:
+        text = request_details(turn.lang, model, request)
+        return [Reply(text=text, buttons=status_buttons(turn.lang, request))]
     try:
         target = VisitStatus(action)
     except ValueError:
@@ -164,28 +111,14 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     status_word = turn.t(f"visit_status_{request.status}")
     replies = [
         Reply(
-            text=_details(turn.services, turn.lang, request),
-            buttons=_status_buttons(turn.lang, request),
+            text=request_details(turn.lang, model, request),
+            buttons=status_buttons(turn.lang, request),
             edit=True,
             toast=turn.t("admin_status_set", status=status_word),
         )
     ]
     if officer is not None:
-        lang = officer.language
-        replies.append(
-            Reply(
-                text=join_lines(
-                    t(
-                        lang,
-                        f"visit_now_{request.status}",
-                        reference=request.reference or "",
-                    ),
-                    "",
-                    _details(turn.services, lang, request),
-                ),
-                chat_id=officer.chat_id,
-            )
-        )
+        replies.append(status_change_notice(turn.services, officer, request))
     return replies
 
 
@@ -204,9 +137,14 @@ def requests_command(turn: Turn, args: str) -> list[Reply]:
     lines = [turn.t("admin_requests_heading", count=len(found))]
     for request in found:
         city = request.city or turn.t("visit_no_city")
-        lines.append(Safe(f"{visit_flow.request_line(turn.lang, model, request)} — {escape(city)}"))
+        lines.append(Safe(f"{request_line(turn.lang, model, request)} — {escape(city)}"))
     buttons = tuple(
-        (Button(request.reference or str(request.id), payloads.make(ADMIN, request.id, "show")),)
+        (
+            Button(
+                request.reference or str(request.id),
+                payloads.make(ButtonKind.ADMIN, request.id, SHOW_REQUEST),
+            ),
+        )
         for request in found
         if request.status in NEXT_STATUSES
     )[:DETAIL_BUTTONS]
@@ -288,16 +226,12 @@ def requests_as_csv(session: Session, services: Services) -> bytes:
     rows = []
     for request in reversed(repo.visit_requests(session)):
         officer = repo.get_user(session, user_id=request.user_id) if request.user_id else None
-        try:
-            area = model.area(request.area_id).name_in("en")
-        except KeyError:
-            area = request.area_id
         rows.append(
             {
                 **{key: getattr(request, key) for key in REQUEST_COLUMNS if hasattr(request, key)},
                 "created_at": request.created_at.isoformat(timespec="seconds"),
                 "updated_at": request.updated_at.isoformat(timespec="seconds"),
-                "area": area,
+                "area": area_name(model, request.area_id, "en"),
                 "officer": officer.display_name if officer else "",
                 "officer_username": officer.username or "" if officer else "",
             }
@@ -385,7 +319,7 @@ def stats(turn: Turn, args: str) -> list[Reply]:
     model = turn.services.index_model
     if by_area:
         for area_id, n in by_area:
-            name = visit_flow.area_name(model, area_id, turn.lang)
+            name = area_name(model, area_id, turn.lang)
             lines.append(turn.t("stats_area_line", area=name, count=n))
     else:
         lines.append(turn.t("stats_none"))

@@ -27,6 +27,7 @@ from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, NotAllowed, StaleAction, UserFacingError
 from bot.core.inputs import MAX_TEXT_CHARS, TextProblem, check_text
 from bot.core.messages import Incoming, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.texts import pick_language, t
 from bot.core.turn import DuplicateEvent, Turn
 from bot.storage import repo
@@ -72,18 +73,18 @@ KEEP_PENDING_INPUT = frozenset({"start", "help", "language", "cancel"})
 
 #: Button handlers, by payload kind (name and version).
 BUTTONS: dict[str, ButtonHandler] = {
-    start_flow.CITY: start_flow.city_button,
-    start_flow.LANGUAGE: start_flow.language_button,
-    qa_flow.QA: qa_flow.button,
-    selfcheck_flow.SCOPE: selfcheck_flow.scope_button,
-    selfcheck_flow.RESUME: selfcheck_flow.resume_button,
-    selfcheck_flow.STEP: selfcheck_flow.step_button,
-    visit_flow.FROM_RESULTS: visit_flow.results_button,
-    mentors_flow.MENTORS: mentors_flow.button,
-    visit_flow.VISIT: visit_flow.button,
-    admin_flow.ADMIN: admin_flow.button,
-    privacy_flow.CONSENT: privacy_flow.consent_button,
-    privacy_flow.FORGET: privacy_flow.forget_button,
+    ButtonKind.CITY: start_flow.city_button,
+    ButtonKind.LANGUAGE: start_flow.language_button,
+    ButtonKind.QUESTION: qa_flow.button,
+    ButtonKind.SELFCHECK_SCOPE: selfcheck_flow.scope_button,
+    ButtonKind.SELFCHECK_RESUME: selfcheck_flow.resume_button,
+    ButtonKind.SELFCHECK_STEP: selfcheck_flow.step_button,
+    ButtonKind.VISIT_FROM_RESULTS: visit_flow.results_button,
+    ButtonKind.MENTORS: mentors_flow.button,
+    ButtonKind.VISIT: visit_flow.button,
+    ButtonKind.ADMIN: admin_flow.button,
+    ButtonKind.CONSENT: privacy_flow.consent_button,
+    ButtonKind.FORGET: privacy_flow.forget_button,
 }
 
 

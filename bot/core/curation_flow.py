@@ -59,7 +59,7 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
         path = Path(folder) / name
         path.write_bytes(file.content)
         try:
-            report = turn.services.qa.ingest_file(
+            report = turn.services.library.ingest_file(
                 path, max_bytes=MAX_UPLOAD_BYTES, max_pages=MAX_PAGES
             )
         except DocumentError as exc:
@@ -125,7 +125,7 @@ def _load_scores(turn: Turn, name: str, file: IncomingFile) -> Reply:
 @admin_only
 def documents(turn: Turn, args: str) -> list[Reply]:
     """/documents: the indexed documents with their id (for /remove), pages and passages."""
-    found = turn.services.qa.documents()
+    found = turn.services.library.documents()
     if not found:
         return [Reply(text=turn.t("documents_none"))]
     lines = [turn.t("documents_heading", count=len(found))]
@@ -152,7 +152,7 @@ def remove(turn: Turn, args: str) -> list[Reply]:
     doc_id = args.strip()
     if not doc_id:
         return [Reply(text=turn.t("remove_usage"))]
-    removed = turn.services.qa.remove(doc_id[:200])
+    removed = turn.services.library.remove(doc_id[:200])
     if not removed:
         return [Reply(text=turn.t("remove_unknown", doc_id=doc_id[:80]))]
     return [Reply(text=turn.t("remove_done", doc_id=doc_id, passages=removed))]

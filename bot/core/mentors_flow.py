@@ -11,9 +11,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core import payloads
+from bot.core.actions import VisitStep
 from bot.core.errors import InvalidInput
 from bot.core.html_format import join_lines, link, shorten
+from bot.core.mentor_words import mentor_reason
 from bot.core.messages import Button, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe
 from bot.core.turn import Turn
 from bot.storage import repo
@@ -22,7 +25,6 @@ if TYPE_CHECKING:
     from scoring.mentors import Mentor
     from scoring.model import Area, IndexModel
 
-MENTORS = "mnt1"
 MENTORS_PER_AREA = 3
 #: Fuzzy match threshold (0-100) for an area typed after /mentors.
 AREA_MATCH_SCORE = 70
@@ -94,7 +96,6 @@ def mentors_for(turn: Turn, area_id: str) -> list[Mentor]:
         own_country=turn.user.country,
         own_population=own.population if own else None,
         limit=MENTORS_PER_AREA,
-        lang=turn.lang,
     )
 
 
@@ -112,7 +113,7 @@ def mentor_line(turn: Turn, mentor: Mentor) -> Safe:
         "sc_mentor_line",
         city=mentor.city,
         country=mentor.country,
-        reason=shorten(mentor.reason, REASON_CHARS),
+        reason=shorten(mentor_reason(turn.lang, mentor), REASON_CHARS),
         link=link(turn.t("sc_source"), mentor.source_url),
     )
 
@@ -143,7 +144,8 @@ def _weakest_areas(turn: Turn) -> tuple[datetime, list[str]] | None:
 def _mentors_reply(turn: Turn, area_id: str, *, intro: str = "") -> Reply:
     name = turn.services.index_model.area(area_id).name_in(turn.lang)
     # The study-visit flow (bot.core.visit_flow) starts a request for this area from here.
-    visit = Button(shorten(turn.t("btn_visit", area=name), 60), payloads.make("vis1", "s", area_id))
+    start_visit = payloads.make(ButtonKind.VISIT, VisitStep.START, area_id)
+    visit = Button(shorten(turn.t("btn_visit", area=name), 60), start_visit)
     return Reply(
         text=join_lines(intro, turn.t("mentors_heading", area=name), *mentor_lines(turn, area_id)),
         buttons=((visit,),),
@@ -152,7 +154,7 @@ def _mentors_reply(turn: Turn, area_id: str, *, intro: str = "") -> Reply:
 
 def _area_menu(turn: Turn, prompt: Safe) -> Reply:
     buttons = tuple(
-        (Button(area.name_in(turn.lang), payloads.make(MENTORS, area.id)),)
+        (Button(area.name_in(turn.lang), payloads.make(ButtonKind.MENTORS, area.id)),)
         for area in turn.services.index_model.areas
     )
     return Reply(text=prompt, buttons=buttons)

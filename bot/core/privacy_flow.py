@@ -12,9 +12,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.core import payloads
+from bot.core.actions import Confirmation, Consent
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.html_format import join_lines
 from bot.core.messages import Attachment, Button, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import utcnow
@@ -22,11 +24,11 @@ from bot.storage.models import utcnow
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-#: ``cns1:<m|r>:<1|0>``: consent to be a mentor candidate (m) or to share results (r).
-CONSENT = "cns1"
-#: ``fgt1:<user id>:<yes|no>``: the /forget confirmation.
-FORGET = "fgt1"
-_CONSENT_FIELDS = {"m": "consent_mentor", "r": "consent_share_results"}
+#: The user column each consent is kept in (asked in this order).
+_CONSENT_FIELDS = {
+    Consent.MENTOR: "consent_mentor",
+    Consent.SHARE_RESULTS: "consent_share_results",
+}
 
 
 def privacy(turn: Turn, args: str) -> list[Reply]:
@@ -45,15 +47,19 @@ def privacy(turn: Turn, args: str) -> list[Reply]:
     ]
     buttons = (
         (
-            Button(turn.t("btn_consent_mentor_yes"), payloads.make(CONSENT, "m", 1)),
-            Button(turn.t("btn_consent_mentor_no"), payloads.make(CONSENT, "m", 0)),
+            Button(turn.t("btn_consent_mentor_yes"), _consent_data(Consent.MENTOR, True)),
+            Button(turn.t("btn_consent_mentor_no"), _consent_data(Consent.MENTOR, False)),
         ),
         (
-            Button(turn.t("btn_consent_results_yes"), payloads.make(CONSENT, "r", 1)),
-            Button(turn.t("btn_consent_results_no"), payloads.make(CONSENT, "r", 0)),
+            Button(turn.t("btn_consent_results_yes"), _consent_data(Consent.SHARE_RESULTS, True)),
+            Button(turn.t("btn_consent_results_no"), _consent_data(Consent.SHARE_RESULTS, False)),
         ),
     )
     return [Reply(text=join_lines(*lines), buttons=buttons)]
+
+
+def _consent_data(consent: Consent, given: bool) -> str:
+    return payloads.make(ButtonKind.CONSENT, consent, int(given))
 
 
 def _consent_word(turn: Turn, value: bool | None) -> str:
@@ -70,27 +76,27 @@ def consent_questions(turn: Turn) -> list[Reply]:
     if user is None:
         return []
     replies = []
-    for code, field in _CONSENT_FIELDS.items():
+    for consent, field in _CONSENT_FIELDS.items():
         if getattr(user, field) is None:
             buttons = (
                 (
-                    Button(turn.t("btn_yes"), payloads.make(CONSENT, code, 1)),
-                    Button(turn.t("btn_no"), payloads.make(CONSENT, code, 0)),
+                    Button(turn.t("btn_yes"), _consent_data(consent, True)),
+                    Button(turn.t("btn_no"), _consent_data(consent, False)),
                 ),
             )
-            replies.append(Reply(text=turn.t(f"consent_ask_{code}"), buttons=buttons))
+            replies.append(Reply(text=turn.t(f"consent_ask_{consent}"), buttons=buttons))
     return replies
 
 
 def consent_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """A consent given or withdrawn."""
-    field = _CONSENT_FIELDS.get(payload.field(0))
+    consent = payload.choice(0, Consent)
     value = payload.field(1)
-    if field is None or value not in ("0", "1"):
+    if value not in ("0", "1"):
         raise InvalidInput("unknown consent")
     with turn.write() as session:
-        repo.update_user(session, user_id=turn.user_id, **{field: value == "1"})
-    text = turn.t(f"consent_saved_{payload.field(0)}_{value}")
+        repo.update_user(session, user_id=turn.user_id, **{_CONSENT_FIELDS[consent]: value == "1"})
+    text = turn.t(f"consent_saved_{consent}_{value}")
     return [Reply(text=text, toast=turn.t("consent_saved"), edit=True)]
 
 
@@ -155,22 +161,24 @@ def forget(turn: Turn, args: str) -> list[Reply]:
     """/forget: what will be deleted, with a confirmation."""
     buttons = (
         (
-            Button(turn.t("btn_forget_yes"), payloads.make(FORGET, turn.user_id, "yes")),
-            Button(turn.t("btn_forget_no"), payloads.make(FORGET, turn.user_id, "no")),
+            Button(turn.t("btn_forget_yes"), _forget_data(turn, Confirmation.YES)),
+            Button(turn.t("btn_forget_no"), _forget_data(turn, Confirmation.NO)),
         ),
     )
     return [Reply(text=turn.t("forget_confirm"), buttons=buttons)]
+
+
+def _forget_data(turn: Turn, answer: Confirmation) -> str:
+    """The confirmation carries whose data it deletes: pressed by anyone else, it refuses."""
+    return payloads.make(ButtonKind.FORGET, turn.user_id, answer)
 
 
 def forget_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """The confirmation: erase (or keep) the user's data."""
     if payload.int_field(0) != turn.user_id:
         raise NotAllowed("someone else's confirmation")
-    choice = payload.field(1)
-    if choice == "no":
+    if payload.choice(1, Confirmation) == Confirmation.NO:
         return [Reply(text=turn.t("forget_kept"), edit=True)]
-    if choice != "yes":
-        raise InvalidInput("unknown forget choice")
     with turn.write() as session:
         repo.forget_user(session, user_id=turn.user_id)
     return [Reply(text=turn.t("forget_done"), edit=True, toast=turn.t("forget_done_toast"))]

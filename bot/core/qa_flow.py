@@ -16,9 +16,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core import payloads
-from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.actions import QuestionAction
+from bot.core.errors import InvalidInput
 from bot.core.html_format import clip, join_lines, link
 from bot.core.messages import Button, Reply
+from bot.core.ownership import owned
+from bot.core.payloads import ButtonKind
 from bot.core.texts import LANGUAGES, QUOTED_IN_ENGLISH, Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
@@ -27,7 +30,6 @@ from bot.storage.models import Question, utcnow
 if TYPE_CHECKING:
     from retrieval.service import Answer, Source
 
-QA = "qa1"
 #: A question within this window is the context of a follow-up ("and for schools?").
 FOLLOW_UP_WINDOW = timedelta(minutes=15)
 RATE_WINDOW = timedelta(minutes=1)
@@ -117,10 +119,10 @@ def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
         for n, source in enumerate(answer.sources, start=1)
     ]
     buttons = (
-        (Button(turn.t("btn_sources"), payloads.make(QA, "s", question_id)),),
+        (Button(turn.t("btn_sources"), _data(QuestionAction.SOURCES, question_id)),),
         (
-            Button(turn.t("btn_helpful"), payloads.make(QA, "f", question_id, 1)),
-            Button(turn.t("btn_not_helpful"), payloads.make(QA, "f", question_id, 0)),
+            Button(turn.t("btn_helpful"), _data(QuestionAction.FEEDBACK, question_id, 1)),
+            Button(turn.t("btn_not_helpful"), _data(QuestionAction.FEEDBACK, question_id, 0)),
         ),
     )
     text = join_lines(
@@ -157,11 +159,13 @@ def _quoted_language_line(turn: Turn, answer: Answer) -> str:
 
 def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """ "Sources", helpful / not helpful, and the reason for "not helpful"."""
-    action = payload.field(0)
-    question = _own_question(turn, payload.int_field(1))
-    if action == "s":
+    with turn.read() as session:
+        question = repo.get_question(session, question_id=payload.int_field(1))
+        question = owned(question, by=turn.user_id, what="question")
+    action = payload.choice(0, QuestionAction)
+    if action == QuestionAction.SOURCES:
         return [_render_quotes(turn, question)]
-    if action == "f":
+    if action == QuestionAction.FEEDBACK:
         helpful = payload.field(2)
         if helpful not in ("0", "1"):
             raise InvalidInput("bad feedback value")
@@ -172,11 +176,11 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
         if helpful == "1":
             return [Reply(text=turn.t("fb_thanks"), toast=turn.t("fb_thanks"))]
         buttons = tuple(
-            (Button(turn.t(f"reason_{code}"), payloads.make(QA, "r", question.id, code)),)
+            (Button(turn.t(f"reason_{code}"), _data(QuestionAction.REASON, question.id, code)),)
             for code in REASONS
         )
         return [Reply(text=turn.t("fb_ask_reason"), buttons=buttons)]
-    if action == "r":
+    if action == QuestionAction.REASON:
         reason = payload.field(2)
         if reason not in REASONS:
             raise InvalidInput("unknown reason")
@@ -192,14 +196,8 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     raise InvalidInput("unknown question action")
 
 
-def _own_question(turn: Turn, question_id: int) -> Question:
-    with turn.read() as session:
-        question = repo.get_question(session, question_id=question_id)
-    if question is None:
-        raise InvalidInput("no such question")
-    if question.user_id != turn.user_id:
-        raise NotAllowed("someone else's question")
-    return question
+def _data(action: QuestionAction, *fields: object) -> str:
+    return payloads.make(ButtonKind.QUESTION, action, *fields)
 
 
 def _render_quotes(turn: Turn, question: Question) -> Reply:

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core import payloads, selfcheck_results
-from bot.core.errors import InvalidInput, NotAllowed, StaleAction
+from bot.core.actions import ResumeAction, ScopeChoice, StepAction
+from bot.core.errors import InvalidInput, StaleAction
 from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Button, Reply
+from bot.core.ownership import owned
+from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
@@ -28,9 +31,9 @@ if TYPE_CHECKING:
     from scoring.model import IndexModel, Indicator
     from scoring.score import Result
 
-SCOPE = "scs1"
-RESUME = "scr1"
-STEP = "sc1"
+#: The actions that answer the question (and move on), and those that carry an option index.
+ANSWERS = frozenset({StepAction.OPTION, StepAction.DONE, StepAction.DONT_KNOW, StepAction.SKIP})
+WITH_OPTION = frozenset({StepAction.OPTION, StepAction.TOGGLE})
 #: Option labels longer than this are shortened on the button and listed in full in the text.
 BUTTON_LABEL_CHARS = 56
 
@@ -50,7 +53,7 @@ class StepOutcome:
     """What a press did, read back after the commit to build the replies."""
 
     run: SelfcheckRun
-    action: str
+    action: StepAction
     result: Result | None = None
 
 
@@ -82,8 +85,8 @@ def resume_offer(turn: Turn) -> list[Reply]:
     )
     buttons = (
         (
-            Button(turn.t("btn_resume"), payloads.make(RESUME, "r", run.id)),
-            Button(turn.t("btn_start_over"), payloads.make(RESUME, "n", run.id)),
+            Button(turn.t("btn_resume"), _resume_data(ResumeAction.RESUME, run)),
+            Button(turn.t("btn_start_over"), _resume_data(ResumeAction.START_OVER, run)),
         ),
     )
     return [Reply(text=text, buttons=buttons)]
@@ -93,9 +96,9 @@ def scope_choice(turn: Turn, *, edit: bool = False) -> Reply:
     """Quick, full or one area."""
     disclaimer = turn.services.index_model.disclaimer_in(turn.lang)
     buttons = (
-        (Button(turn.t("btn_quick"), payloads.make(SCOPE, "quick")),),
-        (Button(turn.t("btn_full"), payloads.make(SCOPE, "full")),),
-        (Button(turn.t("btn_one_area"), payloads.make(SCOPE, "area")),),
+        (Button(turn.t("btn_quick"), _scope_data(ScopeChoice.QUICK)),),
+        (Button(turn.t("btn_full"), _scope_data(ScopeChoice.FULL)),),
+        (Button(turn.t("btn_one_area"), _scope_data(ScopeChoice.AREA_MENU)),),
     )
     return Reply(text=turn.t("sc_choose_scope", disclaimer=disclaimer), buttons=buttons, edit=edit)
 
@@ -103,16 +106,16 @@ def scope_choice(turn: Turn, *, edit: bool = False) -> Reply:
 def scope_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """A scope button: start a run, or list the areas to pick one."""
     model = turn.services.index_model
-    choice = payload.field(0)
-    if choice in ("quick", "full"):
-        return _start(turn, choice)
-    if choice == "area":
+    choice = payload.choice(0, ScopeChoice)
+    if choice in (ScopeChoice.QUICK, ScopeChoice.FULL):
+        return _start(turn, choice.value)  # the scope is stored by this name
+    if choice == ScopeChoice.AREA_MENU:
         buttons = tuple(
-            (Button(area.name_in(turn.lang), payloads.make(SCOPE, "a", area.id)),)
+            (Button(area.name_in(turn.lang), _scope_data(ScopeChoice.AREA, area.id)),)
             for area in model.areas
         )
         return [Reply(text=turn.t("sc_choose_area"), buttons=buttons, edit=True)]
-    if choice == "a":
+    if choice == ScopeChoice.AREA:
         area_id = payload.field(1)
         try:
             model.area(area_id)
@@ -124,16 +127,14 @@ def scope_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
 
 def resume_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """ "Resume" shows the current question again; "Start over" abandons the run."""
-    action, run_id = payload.field(0), payload.int_field(1)
-    if action not in ("r", "n"):
-        raise InvalidInput("unknown resume action")
+    action, run_id = payload.choice(0, ResumeAction), payload.int_field(1)
     model = turn.services.index_model
 
     def change(session: Session) -> SelfcheckRun:
         run = _own_run(session, turn, run_id)
         if run.status not in (RunStatus.ACTIVE, RunStatus.PAUSED):
             raise StaleAction("run is closed")
-        if action == "n" or run.model_version != model.version:
+        if action == ResumeAction.START_OVER or run.model_version != model.version:
             repo.update_run(session, run=run, status=RunStatus.ABANDONED)
         elif run.status == RunStatus.PAUSED:
             repo.update_run(session, run=run, status=RunStatus.ACTIVE)
@@ -141,7 +142,7 @@ def resume_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
 
     run = turn.write_retrying(change)
     if run.status == RunStatus.ABANDONED:
-        if action == "r":
+        if action == ResumeAction.RESUME:
             return [Reply(text=turn.t("sc_model_changed"), edit=True), scope_choice(turn)]
         return [scope_choice(turn, edit=True)]
     return [question_reply(turn, run)]
@@ -149,10 +150,9 @@ def resume_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
 
 def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """An answer, Don't know, Skip, Back, Pause, a multi-select toggle or Done."""
-    run_id, position, action = payload.int_field(0), payload.int_field(1), payload.field(2)
-    arg = payload.int_field(3) if action in ("o", "t") else None
-    if action not in ("o", "t", "d", "k", "s", "b", "p"):
-        raise InvalidInput("unknown step action")
+    run_id, position = payload.int_field(0), payload.int_field(1)
+    action = payload.choice(2, StepAction)
+    arg = payload.int_field(3) if action in WITH_OPTION else None
     try:
         outcome = turn.write_retrying(
             lambda session: _apply_step(session, turn, run_id, position, action, arg)
@@ -165,9 +165,9 @@ def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     if run.status == RunStatus.PAUSED:
         total = len(_indicators(turn.services.index_model, run.scope))
         text = turn.t("sc_paused", question=min(run.position + 1, total), questions=total)
-        button = Button(turn.t("btn_resume"), payloads.make(RESUME, "r", run.id))
+        button = Button(turn.t("btn_resume"), _resume_data(ResumeAction.RESUME, run))
         return [Reply(text=text, buttons=((button,),), edit=True)]
-    toast = turn.t("sc_saved") if action in ("o", "d", "k", "s") else None
+    toast = turn.t("sc_saved") if action in ANSWERS else None
     return [question_reply(turn, run, edit=True, toast=toast)]
 
 
@@ -182,6 +182,14 @@ def pause_quietly(turn: Turn, run_id: int) -> None:
     turn.write_retrying(change)
 
 
+def _scope_data(choice: ScopeChoice, *fields: object) -> str:
+    return payloads.make(ButtonKind.SELFCHECK_SCOPE, choice, *fields)
+
+
+def _resume_data(action: ResumeAction, run: SelfcheckRun) -> str:
+    return payloads.make(ButtonKind.SELFCHECK_RESUME, action, run.id)
+
+
 # --- the step itself -------------------------------------------------------------------------
 
 
@@ -190,7 +198,7 @@ def _apply_step(
     turn: Turn,
     run_id: int,
     position: int,
-    action: str,
+    action: StepAction,
     arg: int | None,
 ) -> StepOutcome:
     model = turn.services.index_model
@@ -203,18 +211,18 @@ def _apply_step(
     if position >= len(indicators):
         raise NotCurrent(session, run)
     indicator = indicators[position]
-    if action == "b":
+    if action == StepAction.BACK:
         repo.update_run(session, run=run, position=max(0, position - 1))
         return StepOutcome(run, action)
-    if action == "p":
+    if action == StepAction.PAUSE:
         repo.update_run(session, run=run, status=RunStatus.PAUSED)
         return StepOutcome(run, action)
-    if action in ("o", "t"):
+    if action in WITH_OPTION:
         assert arg is not None
-        if arg >= len(indicator.options) or (action == "t") != indicator.multi:
+        if arg >= len(indicator.options) or (action == StepAction.TOGGLE) != indicator.multi:
             raise InvalidInput("option does not fit the question")
         option_id = indicator.options[arg].id
-    if action == "t":
+    if action == StepAction.TOGGLE:
         current = repo.answers_for(session, run_id=run_id).get(indicator.id)
         chosen = set(current.options) if current and current.kind == AnswerKind.OPTION else set()
         chosen ^= {option_id}
@@ -228,7 +236,7 @@ def _apply_step(
         )
         repo.update_run(session, run=run)
         return StepOutcome(run, action)
-    if action == "o":
+    if action == StepAction.OPTION:
         repo.save_answer(
             session,
             run_id=run_id,
@@ -236,7 +244,7 @@ def _apply_step(
             kind=AnswerKind.OPTION,
             options=[option_id],
         )
-    elif action == "d":
+    elif action == StepAction.DONE:
         if not indicator.multi:
             raise InvalidInput("Done on a single-choice question")
         current = repo.answers_for(session, run_id=run_id).get(indicator.id)
@@ -249,7 +257,7 @@ def _apply_step(
             options=selected,
         )
     else:
-        kind = AnswerKind.DONT_KNOW if action == "k" else AnswerKind.SKIPPED
+        kind = AnswerKind.DONT_KNOW if action == StepAction.DONT_KNOW else AnswerKind.SKIPPED
         repo.save_answer(session, run_id=run_id, indicator_id=indicator.id, kind=kind)
     if position + 1 < len(indicators):
         repo.update_run(session, run=run, position=position + 1)
@@ -260,12 +268,7 @@ def _apply_step(
 
 def _own_run(session: Session, turn: Turn, run_id: int) -> SelfcheckRun:
     """The run, checked to belong to the sender and locked for the transaction."""
-    run = repo.get_run(session, run_id=run_id, lock=True)
-    if run is None:
-        raise InvalidInput("no such run")
-    if run.user_id != turn.user_id:
-        raise NotAllowed("someone else's run")
-    return run
+    return owned(repo.get_run(session, run_id=run_id, lock=True), by=turn.user_id, what="run")
 
 
 def _abandon(turn: Turn, run_id: int) -> None:
@@ -385,8 +388,8 @@ def _question_buttons(
     labels: list[str],
     current: Answer | None,
 ) -> tuple[tuple[Button, ...], ...]:
-    def step(action: str, *arg: int) -> str:
-        return payloads.make(STEP, run.id, position, action, *arg)
+    def step(action: StepAction, *arg: int) -> str:
+        return payloads.make(ButtonKind.SELFCHECK_STEP, run.id, position, action, *arg)
 
     chosen = set(current.options) if current and current.kind == AnswerKind.OPTION else set()
     rows: list[tuple[Button, ...]] = []
@@ -394,20 +397,20 @@ def _question_buttons(
         short = shorten(label, BUTTON_LABEL_CHARS)
         if indicator.multi:
             mark = "☑ " if option.id in chosen else "☐ "
-            rows.append((Button(mark + short, step("t", index)),))
+            rows.append((Button(mark + short, step(StepAction.TOGGLE, index)),))
         else:
             mark = "✓ " if option.id in chosen else ""
-            rows.append((Button(mark + short, step("o", index)),))
+            rows.append((Button(mark + short, step(StepAction.OPTION, index)),))
     if indicator.multi:
-        rows.append((Button(turn.t("btn_done"), step("d")),))
+        rows.append((Button(turn.t("btn_done"), step(StepAction.DONE)),))
     rows.append(
         (
-            Button(turn.t("btn_dont_know"), step("k")),
-            Button(turn.t("btn_skip"), step("s")),
+            Button(turn.t("btn_dont_know"), step(StepAction.DONT_KNOW)),
+            Button(turn.t("btn_skip"), step(StepAction.SKIP)),
         )
     )
-    nav = [Button(turn.t("btn_pause"), step("p"))]
+    nav = [Button(turn.t("btn_pause"), step(StepAction.PAUSE))]
     if position > 0:
-        nav.insert(0, Button(turn.t("btn_back"), step("b")))
+        nav.insert(0, Button(turn.t("btn_back"), step(StepAction.BACK)))
     rows.append(tuple(nav))
     return tuple(rows)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core import mentors_flow, payloads, privacy_flow
 from bot.core.html_format import join_lines, link, shorten
 from bot.core.messages import Attachment, Button, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from scoring.model import IndexModel
     from scoring.score import AreaResult, Result
 
-#: Payload kind of the "Request a study visit" buttons (handled by the study-visit flow).
-VISIT = "visit1"
 #: Guide passages shown per weak area, and how much of each.
 GUIDES_PER_AREA = 2
 QUOTE_CHARS = 220
@@ -133,7 +132,8 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
         (
             Button(
                 shorten(turn.t("btn_visit", area=_area_name(model, area.id, turn.lang)), 60),
-                payloads.make(VISIT, run.id, area.id),
+                # Handled by the study-visit flow (bot.core.visit_flow.results_button).
+                payloads.make(ButtonKind.VISIT_FROM_RESULTS, run.id, area.id),
             ),
         )
         for area in weak[:VISIT_BUTTONS]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from bot.core import payloads, selfcheck_flow
+from bot.core.actions import CityChoice
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput
 from bot.core.html_format import join_lines
 from bot.core.messages import Button, Reply
+from bot.core.payloads import ButtonKind
 from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, pick_language
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import RunStatus
 
-CITY = "city1"
-LANGUAGE = "lang1"
+#: The buttons next to the city question.
+OTHER_CITY = payloads.make(ButtonKind.CITY, CityChoice.OTHER)
+CHANGE_CITY = payloads.make(ButtonKind.CITY, CityChoice.CHANGE)
 
 
 def start(turn: Turn, args: str) -> list[Reply]:
@@ -27,7 +30,7 @@ def start(turn: Turn, args: str) -> list[Reply]:
         replies.append(
             Reply(
                 text=join_lines(welcome, "", turn.t("ask_city")),
-                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
+                buttons=((Button(turn.t("btn_other_city"), OTHER_CITY),),),
             )
         )
     else:
@@ -35,7 +38,7 @@ def start(turn: Turn, args: str) -> list[Reply]:
         replies.append(
             Reply(
                 text=join_lines(welcome, city, "", turn.t("capabilities")),
-                buttons=((Button(turn.t("btn_change_city"), payloads.make(CITY, "change")),),),
+                buttons=((Button(turn.t("btn_change_city"), CHANGE_CITY),),),
             )
         )
     replies.extend(selfcheck_flow.resume_offer(turn))
@@ -49,7 +52,7 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
         return [
             Reply(
                 text=turn.t("city_not_found", text=text[:100]),
-                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
+                buttons=((Button(turn.t("btn_other_city"), OTHER_CITY),),),
             )
         ]
     with turn.write() as session:
@@ -66,24 +69,20 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
 
 def city_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """ "Other" (no member city) or "Change city"."""
-    choice = payload.field(0)
-    if choice == "other":
+    choice = payload.choice(0, CityChoice)
+    if choice == CityChoice.OTHER:
         with turn.write() as session:
             repo.update_user(
                 session, user_id=turn.user_id, city=None, country=None, state=DialogState.IDLE
             )
         text = join_lines(turn.t("city_other_saved"), "", turn.t("capabilities"))
         return [Reply(text=text, edit=True)]
-    if choice == "change":
-        with turn.write() as session:
-            repo.update_user(session, user_id=turn.user_id, state=DialogState.AWAITING_CITY)
-        return [
-            Reply(
-                text=turn.t("ask_city"),
-                buttons=((Button(turn.t("btn_other_city"), payloads.make(CITY, "other")),),),
-            )
-        ]
-    raise InvalidInput("unknown city choice")
+    # CityChoice.CHANGE: the next free text is the city again.
+    with turn.write() as session:
+        repo.update_user(session, user_id=turn.user_id, state=DialogState.AWAITING_CITY)
+    return [
+        Reply(text=turn.t("ask_city"), buttons=((Button(turn.t("btn_other_city"), OTHER_CITY),),))
+    ]
 
 
 def help_command(turn: Turn, args: str) -> list[Reply]:
@@ -102,7 +101,8 @@ def language(turn: Turn, args: str) -> list[Reply]:
     if wanted in LANGUAGES:
         return _set_language(turn, wanted, edit=False)
     buttons = tuple(
-        (Button(LANGUAGE_NAMES[code], payloads.make(LANGUAGE, code)),) for code in LANGUAGES
+        (Button(LANGUAGE_NAMES[code], payloads.make(ButtonKind.LANGUAGE, code)),)
+        for code in LANGUAGES
     )
     return [Reply(text=turn.t("language_choose"), buttons=buttons)]
 

@@ -4,38 +4,38 @@ A request is drafted step by step (area, mentor city, format, period, group size
 drawn in visit_flow.mmd). The draft lives in ``users.state_data`` under a random token that every
 button of the draft carries: a button from an older or abandoned draft no longer matches and
 changes nothing. Confirming stores the request with its reference and notifies the admins in the
-same turn; the secretariat's side (admin_flow) moves its status on and tells the officer.
+same turn (bot.core.visit_notices); the secretariat's side (admin_flow) moves its status on and
+tells the officer.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.core import matchmaking, mentors_flow, payloads, privacy_flow, selfcheck_results
+from bot.core import matchmaking, mentors_flow, payloads, privacy_flow
+from bot.core.actions import Confirmation, VisitStep
 from bot.core.dialog import DialogState
-from bot.core.errors import InvalidInput, NotAllowed, StaleAction
+from bot.core.errors import InvalidInput, StaleAction
 from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Button, Reply
-from bot.core.texts import Safe, t
+from bot.core.ownership import owned
+from bot.core.payloads import ButtonKind
+from bot.core.texts import Safe
 from bot.core.turn import Turn
+from bot.core.visit_notices import area_name, notify_new_request, request_line
 from bot.storage import repo
-from bot.storage.models import VisitRequest
 
-if TYPE_CHECKING:
-    from scoring.model import IndexModel
-
-#: Payload kind of every button of a draft: ``vis1:<token>:<step>:<value>``, or
-#: ``vis1:s:<area>`` to start a draft for an area (the /mentors button).
-VISIT = "vis1"
-#: Payload kind of the self-check results' buttons: ``visit1:<run id>:<area>``.
-FROM_RESULTS = selfcheck_results.VISIT
 FORMATS = ("onsite", "online")
 PERIODS = ("3m", "6m", "12m", "flex")
 GROUP_BUTTONS = (1, 2, 3, 4, 5, 6)
 MAX_GROUP = 50
 MAX_PERIOD_CHARS = 120
 MAX_NOTE_CHARS = 500
+#: The mentor value of "Let the secretariat choose" (other mentor values are indexes).
+ANY_MENTOR = "any"
+#: The value of "No note" (ignored: the step says it all).
+NO_NOTE = "none"
 #: Mentor cities offered: the documented ones (as many as /mentors shows), then cities whose
 #: consenting officers' self-checks are strong, up to the total.
 MENTOR_CHOICES = mentors_flow.MENTORS_PER_AREA + 2
@@ -57,7 +57,8 @@ def command(turn: Turn, args: str) -> list[Reply]:
         return [_start(turn, area.id, run_id=None, edit=False)]
     draft = _new_draft(turn, area_id=None, run_id=None)
     buttons = tuple(
-        (Button(shorten(a.name_in(turn.lang), 60), _data(draft, "a", a.id)),) for a in model.areas
+        (Button(shorten(a.name_in(turn.lang), 60), _data(draft, VisitStep.AREA, a.id)),)
+        for a in model.areas
     )
     prompt = turn.t("visit_unknown_area", text=args[:80]) if args else turn.t("visit_choose_area")
     return [Reply(text=join_lines(turn.t("visit_intro"), "", prompt), buttons=buttons)]
@@ -68,11 +69,7 @@ def results_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     run_id = payload.int_field(0)
     area_id = _known_area(turn, payload.field(1))
     with turn.read() as session:
-        run = repo.get_run(session, run_id=run_id)
-    if run is None:
-        raise InvalidInput("no such run")
-    if run.user_id != turn.user_id:
-        raise NotAllowed("someone else's self-check")
+        owned(repo.get_run(session, run_id=run_id), by=turn.user_id, what="self-check")
     return [_start(turn, area_id, run_id=run_id, edit=False)]
 
 
@@ -90,37 +87,37 @@ def my_requests(turn: Turn, args: str) -> list[Reply]:
 
 def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     """Every button of a draft, checked against the user's current draft first."""
-    if payload.field(0) == "s":
+    if payload.field(0) == VisitStep.START:
         return [_start(turn, _known_area(turn, payload.field(1)), run_id=None, edit=False)]
     draft = _current_draft(turn, payload.field(0))
-    step, value = payload.field(1), payload.field(2)
-    if step == "a":
+    step, value = payload.choice(1, VisitStep), payload.field(2)
+    if step == VisitStep.AREA:
         return [_start(turn, _known_area(turn, value), run_id=draft.get("run"), edit=True)]
-    if step == "m":
+    if step == VisitStep.MENTOR:
         return [_choose_mentor(turn, draft, value)]
-    if step == "f":
+    if step == VisitStep.FORMAT:
         if value not in FORMATS:
             raise InvalidInput("unknown format")
         return [_save_and_ask(turn, draft, {"format": value}, DialogState.VISIT_PERIOD, edit=True)]
-    if step == "p":
+    if step == VisitStep.PERIOD:
         if value not in PERIODS:
             raise InvalidInput("unknown period")
         period = turn.t(f"visit_period_{value}")
         return [_save_and_ask(turn, draft, {"period": period}, DialogState.VISIT_GROUP, edit=True)]
-    if step == "g":
+    if step == VisitStep.GROUP:
         if not value.isdigit() or int(value) not in GROUP_BUTTONS:
             raise InvalidInput("unknown group size")
         return [
             _save_and_ask(turn, draft, {"group": int(value)}, DialogState.VISIT_NOTE, edit=True)
         ]
-    if step == "n":
+    if step == VisitStep.NOTE:
         return [_confirm_step(turn, {**draft, "note": ""}, edit=True)]
-    if step == "c":
-        if value == "yes":
+    if step == VisitStep.CONFIRM:
+        if value == Confirmation.YES:
             return _submit(turn, draft)
-        _clear_draft(turn)
+        _clear_draft(turn)  # "no", or anything else: nothing is sent without a clear yes
         return [Reply(text=turn.t("visit_cancelled"), edit=True)]
-    raise InvalidInput("unknown visit step")
+    raise InvalidInput("unknown visit step")  # START belongs in the token's place
 
 
 def text(turn: Turn, text: str) -> list[Reply]:
@@ -179,8 +176,13 @@ def _current_draft(turn: Turn, token: str | None) -> dict[str, Any]:
     return draft
 
 
-def _data(draft: dict[str, Any], step: str, value: object) -> str:
-    return payloads.make(VISIT, draft["visit"], step, value)
+def _data(draft: dict[str, Any], step: VisitStep, value: object) -> str:
+    return payloads.make(ButtonKind.VISIT, draft["visit"], step, value)
+
+
+def _cancel_row(turn: Turn, draft: dict[str, Any]) -> tuple[Button, ...]:
+    """The "Cancel" button under every step of the draft."""
+    return (Button(turn.t("btn_visit_cancel"), _data(draft, VisitStep.CONFIRM, Confirmation.NO)),)
 
 
 def _known_area(turn: Turn, area_id: str) -> str:
@@ -211,11 +213,12 @@ def _start(turn: Turn, area_id: str, *, run_id: int | None, edit: bool) -> Reply
         lines.append(turn.t("visit_no_mentor"))
     lines += ["", turn.t("visit_choose_mentor")]
     buttons = [
-        (Button(shorten(city, 60), _data(draft, "m", index)),)
+        (Button(shorten(city, 60), _data(draft, VisitStep.MENTOR, index)),)
         for index, (city, _, _) in enumerate(mentors)
     ]
-    buttons.append((Button(turn.t("btn_secretariat_chooses"), _data(draft, "m", "any")),))
-    buttons.append((Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),))
+    any_mentor = _data(draft, VisitStep.MENTOR, ANY_MENTOR)
+    buttons.append((Button(turn.t("btn_secretariat_chooses"), any_mentor),))
+    buttons.append(_cancel_row(turn, draft))
     return Reply(text=join_lines(*lines), buttons=tuple(buttons), edit=edit)
 
 
@@ -244,7 +247,7 @@ def _mentor_choices(turn: Turn, area_id: str) -> list[tuple[str, str, Safe]]:
 
 
 def _choose_mentor(turn: Turn, draft: dict[str, Any], value: str) -> Reply:
-    if value == "any":
+    if value == ANY_MENTOR:
         mentor = None
     else:
         mentors = draft.get("mentors") or []
@@ -254,8 +257,10 @@ def _choose_mentor(turn: Turn, draft: dict[str, Any], value: str) -> Reply:
     draft = {**draft, "mentor": mentor}
     _store(turn, draft, DialogState.IDLE)
     buttons = (
-        tuple(Button(turn.t(f"visit_format_{f}"), _data(draft, "f", f)) for f in FORMATS),
-        (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),),
+        tuple(
+            Button(turn.t(f"visit_format_{f}"), _data(draft, VisitStep.FORMAT, f)) for f in FORMATS
+        ),
+        _cancel_row(turn, draft),
     )
     return Reply(text=turn.t("visit_ask_format"), buttons=buttons, edit=True)
 
@@ -266,25 +271,27 @@ def _save_and_ask(
     """Keep a step's answer and ask the question of ``state``."""
     draft = {**draft, **values}
     _store(turn, draft, state)
-    cancel = (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),)
+    cancel = _cancel_row(turn, draft)
     if state == DialogState.VISIT_PERIOD:
         periods = tuple(
-            (Button(turn.t(f"visit_period_{p}"), _data(draft, "p", p)),) for p in PERIODS
+            (Button(turn.t(f"visit_period_{p}"), _data(draft, VisitStep.PERIOD, p)),)
+            for p in PERIODS
         )
         return Reply(text=turn.t("visit_ask_period"), buttons=(*periods, cancel), edit=edit)
     if state == DialogState.VISIT_GROUP:
         return _group_question(turn, draft, hint=False, edit=edit)
-    skip = (Button(turn.t("btn_no_note"), _data(draft, "n", "none")),)
+    skip = (Button(turn.t("btn_no_note"), _data(draft, VisitStep.NOTE, NO_NOTE)),)
     return Reply(
         text=turn.t("visit_ask_note", limit=MAX_NOTE_CHARS), buttons=(skip, cancel), edit=edit
     )
 
 
 def _group_question(turn: Turn, draft: dict[str, Any], *, hint: bool, edit: bool = False) -> Reply:
-    sizes = tuple(Button(str(n), _data(draft, "g", n)) for n in GROUP_BUTTONS)
-    cancel = (Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),)
+    sizes = tuple(Button(str(n), _data(draft, VisitStep.GROUP, n)) for n in GROUP_BUTTONS)
     key = "visit_group_hint" if hint else "visit_ask_group"
-    return Reply(text=turn.t(key, limit=MAX_GROUP), buttons=(sizes, cancel), edit=edit)
+    return Reply(
+        text=turn.t(key, limit=MAX_GROUP), buttons=(sizes, _cancel_row(turn, draft)), edit=edit
+    )
 
 
 def _confirm_step(turn: Turn, draft: dict[str, Any], *, edit: bool) -> Reply:
@@ -299,12 +306,8 @@ def _confirm_step(turn: Turn, draft: dict[str, Any], *, edit: bool) -> Reply:
         turn.t("visit_field_group", value=draft["group"]),
         turn.t("visit_field_note", value=draft["note"]) if draft["note"] else "",
     )
-    buttons = (
-        (
-            Button(turn.t("btn_visit_confirm"), _data(draft, "c", "yes")),
-            Button(turn.t("btn_visit_cancel"), _data(draft, "c", "no")),
-        ),
-    )
+    send = Button(turn.t("btn_visit_confirm"), _data(draft, VisitStep.CONFIRM, Confirmation.YES))
+    buttons = ((send, *_cancel_row(turn, draft)),)
     return Reply(text=summary, buttons=buttons, edit=edit)
 
 
@@ -328,8 +331,6 @@ def _submit(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
         )
         repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE, state_data={})
     turn.user.state, turn.user.state_data = DialogState.IDLE, {}
-    from bot.core import admin_flow
-
     done = Reply(
         text=turn.t("visit_submitted", reference=request.reference or ""),
         edit=True,
@@ -338,45 +339,6 @@ def _submit(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
     # The secretariat is told before anything optional is asked.
     return [
         done,
-        *admin_flow.notify_new_request(turn, request),
+        *notify_new_request(turn, request),
         *privacy_flow.consent_questions(turn),
     ]
-
-
-# --- shared rendering ------------------------------------------------------------------------
-
-
-def area_name(model: IndexModel, area_id: str, lang: str) -> str:
-    try:
-        return model.area(area_id).name_in(lang)
-    except KeyError:
-        return area_id
-
-
-def request_line(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
-    """One line about a request: reference, area, mentor, status and date."""
-    return t(
-        lang,
-        "visit_request_line",
-        reference=request.reference or "",
-        area=area_name(model, request.area_id, lang),
-        mentor=request.mentor_city or t(lang, "visit_any_mentor"),
-        status=t(lang, f"visit_status_{request.status}"),
-        date=f"{request.created_at:%Y-%m-%d}",
-    )
-
-
-def request_details(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
-    """The whole request, for the secretariat's notification and the status messages."""
-    city = f"{request.city} ({request.country})" if request.city else t(lang, "visit_no_city")
-    return join_lines(
-        t(lang, "visit_details_heading", reference=request.reference or ""),
-        t(lang, "visit_field_city", value=city),
-        t(lang, "visit_field_area", value=area_name(model, request.area_id, lang)),
-        t(lang, "visit_field_mentor", value=request.mentor_city or t(lang, "visit_any_mentor")),
-        t(lang, "visit_field_format", value=t(lang, f"visit_format_{request.format}")),
-        t(lang, "visit_field_period", value=request.period),
-        t(lang, "visit_field_group", value=request.group_size),
-        t(lang, "visit_field_note", value=request.note) if request.note else "",
-        t(lang, "visit_field_status", value=t(lang, f"visit_status_{request.status}")),
-    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import itertools
 import logging
 import uuid
@@ -21,6 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.core.errors import UserFacingError
 from bot.playground import api, page
 from bot.playground.state import BotApiState, Fault, Message, PlaygroundUser
 from bot.playground.tghtml import parse_plain
@@ -33,6 +35,14 @@ WEBHOOK_RETRY_SECONDS = 0.2
 WEBHOOK_CONNECTIONS = 40
 #: How long a delivery may take; the bot answers once it has processed the update.
 WEBHOOK_TIMEOUT_SECONDS = 60.0
+
+
+class PortInUseError(UserFacingError):
+    """The stand-in's port is taken (another playground, another program)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"port {port} is already in use")
+        self.host, self.port = host, port
 
 
 class StandIn:
@@ -60,7 +70,14 @@ class StandIn:
         self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUseError(self.host, self.port) from None
+            raise
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]

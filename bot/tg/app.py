@@ -98,9 +98,9 @@ def build_application(
     retries after a 429; ``retry_backoff`` is the first pause before an HTTP retry.
     """
     if core is None:
-        from bot.core.assistant import Assistant
+        from bot.services import build_assistant
 
-        core = Assistant(services)
+        core = build_assistant(services)
     token = settings.telegram_bot_token
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty")

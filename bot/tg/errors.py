@@ -13,17 +13,15 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-log = logging.getLogger(__name__)
+from bot.core.texts import pick_language, t
 
-_APOLOGY = {
-    "en": "Sorry, something went wrong on our side. Please try again in a moment.",
-    "fr": "Désolé, un problème est survenu de notre côté. Veuillez réessayer dans un instant.",
-}
+log = logging.getLogger(__name__)
 
 
 def apology(language_code: str | None) -> str:
-    """The apology in the user's language (English when we do not speak theirs)."""
-    return _APOLOGY.get((language_code or "en")[:2].lower(), _APOLOGY["en"])
+    """The apology in the user's language (English when we do not speak theirs), as plain text:
+    the core failed, so its stored choice of language is not at hand; Telegram's is."""
+    return str(t(pick_language(language_code), "apology"))
 
 
 def describe(update: object) -> str:

@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.errors import UserFacingError
 from bot.core.messages import Incoming, IncomingFile, Reply
+from bot.core.texts import pick_language, t
 from bot.tg.render import Origin, deliver
 
 log = logging.getLogger(__name__)
@@ -31,16 +32,12 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 ADMINS_KEY = "icc_admin_ids"
 
 
-_PRIVATE_ONLY = {
-    "en": "I only talk in private chats: open a chat with me to ask questions or run a self-check.",
-    "fr": "Je ne réponds qu'en conversation privée : écrivez-moi directement pour poser une "
-    "question ou faire l'auto-évaluation.",
-}
-
-
 def private_only(language_code: str | None) -> str:
-    """The pointer to the private chat, in the user's language (English by default)."""
-    return _PRIVATE_ONLY.get((language_code or "en")[:2].lower(), _PRIVATE_ONLY["en"])
+    """The pointer to the private chat, in the user's language (English by default).
+
+    Sent as plain text: it is answered here, without the core (no user row, no database).
+    """
+    return str(t(pick_language(language_code), "private_chat_only"))
 
 
 class Core(Protocol):

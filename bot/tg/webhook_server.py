@@ -29,7 +29,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.tg.health import check_health
+from bot.tg.health import add_health_routes
 from bot.tg.metrics import BotMetrics
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 #: Telegram's updates are small; documents arrive as file ids, not bytes.
 MAX_UPDATE_BYTES = 1024 * 1024
-#: A readiness probe that hangs is a failed probe.
-HEALTH_TIMEOUT_SECONDS = 10.0
 #: On stop, how long deliveries being processed may take to finish and be answered.
 STOP_GRACE_SECONDS = 20.0
 #: Failed attempts at one update after which it is given up (answered 200 anyway).
@@ -79,9 +77,7 @@ class WebhookServer:
         """The routes; `/healthz` only when there are services to check."""
         app = web.Application(client_max_size=MAX_UPDATE_BYTES)
         app.router.add_post(self.url_path, self._receive)
-        app.router.add_get("/metrics", self._metrics_page)
-        if self._services is not None:
-            app.router.add_get("/healthz", self._health)
+        add_health_routes(app, self._metrics, self._services)
         return app
 
     async def start(self) -> None:
@@ -144,18 +140,3 @@ class WebhookServer:
         """An error handler: remember which update failed, for `_process` to answer 500."""
         if isinstance(update, Update):
             self._failed.add(update.update_id)
-
-    async def _health(self, request: web.Request) -> web.Response:
-        assert self._services is not None
-        try:
-            health = await asyncio.wait_for(
-                asyncio.to_thread(check_health, self._services), HEALTH_TIMEOUT_SECONDS
-            )
-        except TimeoutError:
-            body = {"status": "unavailable", "checks": {"all": "timed out"}}
-            return web.json_response(body, status=503)
-        return web.json_response(health.to_json(), status=200 if health.ready else 503)
-
-    async def _metrics_page(self, request: web.Request) -> web.Response:
-        body, content_type = self._metrics.exposition()
-        return web.Response(body=body, headers={"Content-Type": content_type})

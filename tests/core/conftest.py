@@ -15,7 +15,7 @@ import pytest
 from core_helpers import Chat, make_services
 
 from bot.core.assistant import Assistant
-from bot.services import Services
+from bot.services import Services, build_assistant
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +28,17 @@ def shared_parts() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def bundled_qa(bundled_index_dir: Path) -> Any:
-    """Question answering over the bundled corpus with the real model, built once."""
-    from retrieval.service import build_qa_service
+def bundled_retrieval(bundled_index_dir: Path) -> Any:
+    """Questions and documents over the bundled corpus with the real model, built once."""
+    from retrieval.service import build_retrieval
 
-    return build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)
+    return build_retrieval(index_dir=bundled_index_dir, chroma_url=None, llm=None)
 
 
 @pytest.fixture
-def with_index(services: Services, bundled_qa: Any) -> None:
+def with_index(services: Services, bundled_retrieval: Any) -> None:
     """Give this test's services the bundled index (tests that ask or finish a self-check)."""
-    services.__dict__["qa"] = bundled_qa
+    services.__dict__["retrieval"] = bundled_retrieval
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ def services(database_url: str, tmp_path: Path, shared_parts: dict[str, Any]) ->
 
 @pytest.fixture
 def assistant(services: Services) -> Assistant:
-    return Assistant(services)
+    """The core as every transport gets it (bot.services.build_assistant)."""
+    return build_assistant(services)
 
 
 @pytest.fixture

@@ -33,11 +33,11 @@ UNIQUE = (
 @pytest.fixture(scope="module")
 def curation_qa(bundled_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One writable copy of the bundled index for this module (the model loads once)."""
-    from retrieval.service import build_qa_service
+    from retrieval.service import build_retrieval
 
     target = tmp_path_factory.mktemp("curation") / "index"
     shutil.copytree(bundled_index_dir, target)
-    return build_qa_service(index_dir=target, chroma_url=None, llm=None)
+    return build_retrieval(index_dir=target, chroma_url=None, llm=None)
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def services(
 ) -> Iterator[Services]:
     """A secretariat's services over the module's writable index."""
     services = admin_services(database_url, tmp_path, shared_parts)
-    services.__dict__["qa"] = curation_qa
+    services.__dict__["retrieval"] = curation_qa
     yield services
     services.engine.dispose()
 
@@ -72,7 +72,7 @@ def upload(assistant: Assistant, name: str, content: bytes, *, size: int | None 
 
 
 def index_state(services: Services) -> dict[str, int]:
-    return {doc.doc_id: doc.chunks for doc in services.qa.documents()}
+    return {doc.doc_id: doc.chunks for doc in services.library.documents()}
 
 
 def test_a_good_pdf_is_indexed_then_answers_and_can_be_removed(
@@ -144,7 +144,7 @@ def test_markdown_and_docx_uploads_are_indexed(assistant: Assistant, services: S
     assert "passages added" in reply.text
     assert {"tarvena-desk", "library-nights"} <= set(index_state(services))
     for doc_id in ("tarvena-desk", "library-nights"):
-        services.qa.remove(doc_id)
+        services.library.remove(doc_id)
 
 
 def test_official_scores_csv_is_loaded_and_a_bad_one_changes_nothing(

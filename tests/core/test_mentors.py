@@ -62,3 +62,21 @@ def test_mentors_in_french_from_the_self_check(services: Services, chat: Chat) -
     first, menu = chat.send("/mentors")
     assert "Votre dernière auto-évaluation" in first.text and "Éducation" in first.text
     assert "autre domaine" in menu.text
+
+
+def test_a_mentor_without_a_practice_is_given_its_evidence_in_the_users_language() -> None:
+    from bot.core.mentor_words import evidence_text, mentor_reason
+    from scoring.mentors import Evidence, EvidenceKind, Mentor
+
+    url = "https://example.org/report.pdf"
+    scored = Mentor("Ansan", "Korea", None, url, Evidence(EvidenceKind.AREA_SCORE, url, 100, 2019))
+    assert mentor_reason("en", scored) == (
+        "Scored 100/100 in this area in its 2019 ICC Index report"
+    )
+    assert mentor_reason("fr", scored).startswith("100/100 dans ce domaine")
+    official = Evidence(EvidenceKind.OFFICIAL, url, 92.5, 2025)
+    assert evidence_text("en", official) == "Official ICC Index score 92.5/100 in this area (2025)"
+    practice = Mentor("Oslo", "Norway", "Schools & parents", url, official)
+    assert mentor_reason("fr", practice) == "Schools & parents"  # the source's words, as they are
+    for kind in EvidenceKind:  # every kind has its words
+        assert evidence_text("fr", Evidence(kind, url, 80, 2020))

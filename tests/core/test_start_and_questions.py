@@ -136,10 +136,10 @@ def test_a_redelivered_update_is_applied_once(chat: Chat, services: Services) ->
 
 
 def test_the_rate_limit_is_per_user_and_kept_in_the_database(
-    database_url: str, tmp_path: Path, shared_parts: dict[str, Any], bundled_qa: Any
+    database_url: str, tmp_path: Path, shared_parts: dict[str, Any], bundled_retrieval: Any
 ) -> None:
     # Two "replicas" share the database; the limit counts questions across both.
-    parts = {**shared_parts, "qa": bundled_qa}
+    parts = {**shared_parts, "retrieval": bundled_retrieval}
     replicas = [
         Assistant(make_services(database_url, tmp_path, parts, icc_question_rate=2))
         for _ in range(2)

@@ -143,7 +143,7 @@ async def test_export_sends_a_csv_of_the_requests(
 async def test_non_admins_are_refused_every_admin_command(
     standin: StandIn, bot: object, services: Services
 ) -> None:
-    before = [d.doc_id for d in services.qa.documents()]
+    before = [d.doc_id for d in services.library.documents()]
     for command in ("/requests", "/export", "/stats", "/documents", "/remove icc-guide"):
         reply = await say(standin, ANA, command)
         assert reply.text == REFUSED and reply.document is None, command
@@ -151,14 +151,14 @@ async def test_non_admins_are_refused_every_admin_command(
     await standin.upload(ANA, "guide.pdf", make_pdf(["A guide."]), "application/pdf")
     [*_, reply] = await standin.wait_for_bot_messages(ANA.id, count + 1, 30)
     assert "cannot use files" in reply.text
-    assert [d.doc_id for d in services.qa.documents()] == before
+    assert [d.doc_id for d in services.library.documents()] == before
 
 
 async def test_admin_uploads_a_good_pdf_and_bad_files_are_refused(
     standin: StandIn, bot: object, services: Services
 ) -> None:
     def index() -> dict[str, int]:
-        return {d.doc_id: d.chunks for d in services.qa.documents()}
+        return {d.doc_id: d.chunks for d in services.library.documents()}
 
     before = index()
     unique = (

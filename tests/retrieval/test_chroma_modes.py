@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import hybrid
-from retrieval.service import QAService
+from retrieval import stores
+from retrieval.service import DocumentLibrary, QAService, SearchIndex
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -24,25 +24,29 @@ def test_index_is_shared_through_the_store(
 ) -> None:
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     index_dir = tmp_path / "index"
+
     # Own collections per test: the server outlives a test (it is shared by the session).
-    options = {"chroma_url": chroma_url, "bundled_dir": small_corpus, "collection_prefix": prefix}
-    writer = QAService(index_dir=index_dir, **options)
+    def replica() -> tuple[QAService, DocumentLibrary]:
+        index = SearchIndex(index_dir=index_dir, chroma_url=chroma_url, collection_prefix=prefix)
+        return QAService(index), DocumentLibrary(index, bundled_dir=small_corpus)
+
+    writer_qa, writer = replica()
     report = writer.ingest()
     assert sorted(report.added) == ["gardens", "rumours"]
 
     # A second service (another replica) sees the same chunks and rebuilds BM25 from them.
-    reader = QAService(index_dir=index_dir, **options)
+    reader_qa, reader = replica()
     assert {d.doc_id for d in reader.documents()} == {"gardens", "rumours"}
     hits = reader.retriever.search("anti-rumour agents training", 3, methods=["bm25"]).hits
     assert hits[0].chunk.doc_id == "rumours" and hits[0].chunk.section == "Training agents"
-    answer = reader.ask("What does the training of anti-rumour agents cover?")
+    answer = reader_qa.ask("What does the training of anti-rumour agents cover?")
     assert answer.answered and answer.sources[0].section == "Training agents"
     assert "[1]" in answer.answer
 
     assert reader.ingest().unchanged == ["gardens", "rumours"]
 
-    # What one replica changes, the other notices: a new document shows up in its dense
-    # results at once; a removal at the next chunk-count check.
+    # What one replica changes, the other notices through the store's version: at once on
+    # the embedded store, within VERSION_TTL seconds on a server.
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "libraries.md").write_text(
@@ -50,10 +54,10 @@ def test_index_is_shared_through_the_store(
         " opens on Sundays for families learning the local language together.\n"
     )
     assert reader.ingest([extra]).added == ["libraries"]
-    found = writer.search("multilingual library open on Sundays for families", k=1)
+    monkeypatch.setattr(stores, "VERSION_TTL", 0.0)
+    found = writer_qa.search("multilingual library open on Sundays for families", k=1)
     assert found[0].doc_id == "libraries"
 
     assert reader.remove("gardens") > 0
-    monkeypatch.setattr(hybrid, "STALE_CHECK_SECONDS", 0.0)
-    writer.search("community garden", k=1)
+    writer_qa.search("community garden", k=1)
     assert [d.doc_id for d in writer.documents()] == ["libraries", "rumours"]

@@ -8,7 +8,7 @@ from retrieval.answer import specifics
 from retrieval.conversation import is_elliptical
 from retrieval.evaluation import has_markdown, holds, part_of
 from retrieval.markdown import blocks, plain
-from retrieval.service import Source, _cited
+from retrieval.qa import Source, _cited
 
 
 @pytest.mark.parametrize(

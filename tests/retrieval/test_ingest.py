@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from made_files import make_pdf
 
+from retrieval.chunking import Chunk
 from retrieval.embedders import E5Embedder
 from retrieval.errors import DocumentError
-from retrieval.service import QAService
-from retrieval.stores import ChunkStore
+from retrieval.service import DocumentLibrary, QAService, SearchIndex
+from retrieval.stores import EmbeddedChromaStore
 
 
 @pytest.fixture
@@ -29,8 +30,12 @@ def embedded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-def _service(tmp_path: Path, corpus: Path) -> QAService:
-    return QAService(index_dir=tmp_path / "index", bundled_dir=corpus)
+def first_index_chunks(tmp_path: Path) -> list[Chunk]:
+    return [c for c in SearchIndex(index_dir=tmp_path / "index").retriever.chunks()]
+
+
+def _service(tmp_path: Path, corpus: Path) -> DocumentLibrary:
+    return DocumentLibrary(SearchIndex(index_dir=tmp_path / "index"), bundled_dir=corpus)
 
 
 def test_unchanged_documents_cost_no_embedding(
@@ -38,7 +43,9 @@ def test_unchanged_documents_cost_no_embedding(
 ) -> None:
     first = _service(tmp_path, small_corpus).ingest()
     assert sorted(first.added) == ["gardens", "rumours"]
-    assert first.chunks_added == sum(embedded) > 0
+    # Every passage is embedded, and every section once more as a whole.
+    sections = {c.section_key for c in first_index_chunks(tmp_path)}
+    assert first.chunks_added + len(sections) == sum(embedded) > 0
 
     embedded.clear()
     again = _service(tmp_path, small_corpus).ingest()  # a new process-like service, same index
@@ -69,10 +76,11 @@ def test_changed_document_replaces_its_chunks(
 
     chunks = service.retriever.chunks()
     gardens = [c for c in chunks if c.doc_id == "gardens"]
-    assert len(gardens) == before["gardens"] + 2  # replaced, plus the new section: no duplicates
+    units = [c for c in gardens if not c.is_section]
+    assert len(units) == before["gardens"] + 1  # replaced, plus the new section: no duplicates
     assert len({c.doc_hash for c in gardens}) == 1
     assert sum("rooftop plot" in c.text for c in gardens if not c.is_section) == 1
-    top = service.search("rooftop plot for a garden", k=1)[0]
+    top = QAService(service.index).search("rooftop plot for a garden", k=1)[0]
     assert top.doc_id == "gardens" and "rooftop" in top.text
 
 
@@ -85,14 +93,14 @@ def test_failed_ingest_leaves_the_previous_index_serving(
     (small_corpus / "gardens.md").write_text("---\ntitle: G\n---\n\n## New\n\nNew garden text.\n")
 
     written: list[int] = []
-    original_add = ChunkStore.add
+    original_add = EmbeddedChromaStore.add
 
-    def add_then_fail(self: ChunkStore, chunks, vectors) -> None:
+    def add_then_fail(self: EmbeddedChromaStore, chunks, vectors) -> None:
         original_add(self, chunks, vectors)  # the new chunks land, then the write "crashes"
         written.append(len(chunks))
         raise OSError("disk full")
 
-    monkeypatch.setattr(ChunkStore, "add", add_then_fail)
+    monkeypatch.setattr(EmbeddedChromaStore, "add", add_then_fail)
     with pytest.raises(OSError):
         service.ingest()
     monkeypatch.undo()
@@ -100,8 +108,13 @@ def test_failed_ingest_leaves_the_previous_index_serving(
     assert written  # the failure happened after a partial write
     reopened = _service(tmp_path, small_corpus)
     assert len(reopened.retriever.chunks()) == count
-    assert reopened.search("municipal land water access", k=1)[0].doc_id == "gardens"
-    assert "municipal land" in reopened.search("municipal land water access", k=1)[0].text
+    assert (
+        QAService(reopened.index).search("municipal land water access", k=1)[0].doc_id == "gardens"
+    )
+    assert (
+        "municipal land"
+        in QAService(reopened.index).search("municipal land water access", k=1)[0].text
+    )
 
 
 def test_broken_file_is_reported_and_the_rest_ingested(tmp_path: Path, small_corpus: Path) -> None:
@@ -127,7 +140,7 @@ def test_ingest_file_limits_and_remove(tmp_path: Path, small_corpus: Path) -> No
     assert report.added == ["welcome-plan"] and report.pages == 3
     info = {d.doc_id: d for d in service.documents()}["welcome-plan"]
     assert info.pages == 3 and info.chunks == report.chunks_added
-    assert service.search("welcome pack languages", k=1)[0].page in {1, 2, 3}
+    assert QAService(service.index).search("welcome pack languages", k=1)[0].page in {1, 2, 3}
 
     assert service.remove("welcome-plan") == info.chunks
     assert service.documents() == []

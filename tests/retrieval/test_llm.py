@@ -17,14 +17,14 @@ from aiohttp import web
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from retrieval.llm import NOT_COVERED, LLMWriter
-from retrieval.service import QAService, build_qa_service
+from retrieval.service import QAService, SearchIndex, build_qa_service
 
 QUESTION = "How do I start an anti-rumours strategy in my city?"
 
 
 def _service(index_dir: Path, reply: str) -> QAService:
     writer = LLMWriter(model=FakeListChatModel(responses=[reply]))
-    return QAService(index_dir=index_dir, writer=writer)
+    return QAService(SearchIndex(index_dir=index_dir), writer=writer)
 
 
 def test_valid_citations_keep_the_generated_answer(bundled_index_dir: Path) -> None:
@@ -46,7 +46,7 @@ def test_bad_citations_fall_back_to_the_extractive_answer(
     bundled_index_dir: Path, reply: str
 ) -> None:
     answer = _service(bundled_index_dir, reply).ask(QUESTION)
-    extractive = QAService(index_dir=bundled_index_dir).ask(QUESTION)
+    extractive = QAService(SearchIndex(index_dir=bundled_index_dir)).ask(QUESTION)
     assert answer.answered and answer.answer == extractive.answer != reply
 
 
@@ -57,7 +57,7 @@ def test_model_saying_not_covered_abstains(bundled_index_dir: Path) -> None:
 
 def test_weak_evidence_abstains_without_calling_the_model(bundled_index_dir: Path) -> None:
     model = FakeListChatModel(responses=["Made up [1]."])
-    service = QAService(index_dir=bundled_index_dir, writer=LLMWriter(model=model))
+    service = QAService(SearchIndex(index_dir=bundled_index_dir), writer=LLMWriter(model=model))
     answer = service.ask("What is the VAT rate on municipal parking permits?")
     assert not answer.answered
     assert model.i == 0  # the fake's reply counter: never asked

@@ -24,7 +24,7 @@ def test_shipped_vectors_cover_the_bundled_corpus() -> None:
     missing = [t[:60] for t in texts if cache.get(t) is None]
     assert not missing, (
         f"{len(missing)} passages have no shipped vector: "
-        "run `.venv/bin/python -m retrieval.vector_cache` after editing the digests"
+        "run `.venv/bin/icc-assistant vectors` after editing the digests"
     )
     # Spot-check that a shipped vector is what the real model computes today.
     fresh = E5Embedder().embed_passages(texts[:2])

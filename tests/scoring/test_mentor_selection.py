@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.cities import CityData, load_city_data, parse_official_scores_csv
-from scoring.mentors import find_mentors
+from scoring.mentors import EvidenceKind, find_mentors
 from scoring.model import IndexModel
 
 
@@ -15,11 +15,11 @@ def cities() -> CityData:
 
 
 def _documented(cities: CityData, mentor, area_id: str) -> bool:
-    """The mentor's reason and URL are a practice, score or position recorded for that area."""
-    practice = any(
+    """The mentor's practice and URL, or its evidence's URL, are recorded for that area."""
+    practice = mentor.practice is not None and any(
         p.city == mentor.city
         and p.area == area_id
-        and p.text == mentor.reason
+        and p.text == mentor.practice
         and p.source_url == mentor.source_url
         for p in cities.practices
     )
@@ -38,7 +38,12 @@ def test_every_area_gets_three_documented_mentors(cities: CityData, model: Index
         for mentor in mentors:
             assert mentor.city in names
             assert mentor.source_url.startswith("http")
-            assert mentor.reason
+            assert mentor.evidence.source_url.startswith("http")
+            if mentor.practice is None:  # no practice: the evidence is the reason shown
+                assert mentor.evidence.kind != EvidenceKind.PRACTICE
+                assert mentor.source_url == mentor.evidence.source_url
+            else:
+                assert mentor.practice
             assert _documented(cities, mentor, area.id), (area.id, mentor)
 
 
@@ -52,7 +57,7 @@ def test_never_the_users_own_city_whatever_the_spelling(cities: CityData, model,
 def test_published_area_scores_outrank_practices(cities: CityData) -> None:
     mentors = find_mentors(cities, "business_labour_market")
     assert [m.city for m in mentors[:2]] == ["Ansan", "Guro-gu (Seoul)"]
-    assert "100/100" in mentors[0].evidence
+    assert (mentors[0].evidence.kind, mentors[0].evidence.score) == (EvidenceKind.AREA_SCORE, 100)
 
 
 def test_official_imports_outrank_everything(cities: CityData) -> None:
@@ -63,7 +68,9 @@ def test_official_imports_outrank_everything(cities: CityData) -> None:
     )
     mentors = find_mentors(cities.with_official_scores(rows), "business_labour_market")
     assert mentors[0].city == "Tilburg"
-    assert "92/100" in mentors[0].evidence
+    evidence = mentors[0].evidence
+    assert (evidence.kind, evidence.score, evidence.year) == (EvidenceKind.OFFICIAL, 92, 2025)
+    assert evidence.source_url == "https://example.org/t.pdf"
 
 
 def test_same_country_and_similar_size_are_preferred(cities: CityData) -> None:

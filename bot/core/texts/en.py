@@ -65,6 +65,11 @@ TEXTS: dict[str, str] = {
     "invalid_button": "Sorry, I cannot use that button.",
     "foreign_button": "That button belongs to someone else's conversation.",
     "internal_error": "Sorry, something went wrong on my side. Please try again in a moment.",
+    # sent by the Telegram transport itself, as plain text: no markup in these two
+    "apology": "Sorry, something went wrong on our side. Please try again in a moment.",
+    "private_chat_only": (
+        "I only talk in private chats: open a chat with me to ask questions or run a self-check."
+    ),
     "cancel_done": "Done: you left the current step. Your self-check answers are kept.",
     "cancel_nothing": "There is nothing to cancel. Type a question or see /help.",
     # questions and answers
@@ -170,6 +175,20 @@ TEXTS: dict[str, str] = {
     ),
     "mentors_other_area": "Or choose another area:",
     "mentors_unknown_area": "I do not know the area “{text}”. Choose one:",
+    # why a city is a mentor (scoring.mentors.EvidenceKind); also printed by the CLI
+    "mentor_evidence_official": "Official ICC Index score {score}/100 in this area ({year})",
+    "mentor_evidence_area_score": "Scored {score}/100 in this area in its {year} ICC Index report",
+    "mentor_evidence_above_average": (
+        "Above the sample average in this area in its {year} ICC Index report"
+    ),
+    "mentor_evidence_stand_out_vs_95_cities": (
+        "Stood out in this area among 95 cities in its {year} ICC Index report"
+    ),
+    "mentor_evidence_maximum_score": "Maximum score in this area in its {year} ICC Index report",
+    "mentor_evidence_highlighted_strength": (
+        "Area highlighted as a strength of its {year} ICC Index report"
+    ),
+    "mentor_evidence_practice": "Documented good practice in this area",
     # privacy
     "privacy_retention": (
         "Personal data is deleted after {days} days without contact; questions then stay only "

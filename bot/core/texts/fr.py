@@ -80,6 +80,14 @@ TEXTS: dict[str, str] = {
     "internal_error": (
         "Désolé, un problème est survenu de mon côté. Merci de réessayer dans un instant."
     ),
+    # envoyés par le transport Telegram lui-même, en texte brut : aucun balisage ici
+    "apology": (
+        "Désolé, un problème est survenu de notre côté. Veuillez réessayer dans un instant."
+    ),
+    "private_chat_only": (
+        "Je ne réponds qu'en conversation privée : écrivez-moi directement pour poser une "
+        "question ou faire l'auto-évaluation."
+    ),
     "cancel_done": "C'est fait : vous avez quitté l'étape en cours. Vos réponses sont conservées.",
     "cancel_nothing": "Il n'y a rien à annuler. Posez une question ou voyez /help.",
     # questions and answers
@@ -192,6 +200,27 @@ TEXTS: dict[str, str] = {
     ),
     "mentors_other_area": "Ou choisissez un autre domaine :",
     "mentors_unknown_area": "Je ne connais pas le domaine « {text} ». Choisissez-en un :",
+    # pourquoi une ville est mentor (scoring.mentors.EvidenceKind) ; aussi affiché par la CLI
+    "mentor_evidence_official": (
+        "Score officiel de l'Index ICC : {score}/100 dans ce domaine ({year})"
+    ),
+    "mentor_evidence_area_score": (
+        "{score}/100 dans ce domaine selon son rapport de l'Index ICC de {year}"
+    ),
+    "mentor_evidence_above_average": (
+        "Au-dessus de la moyenne de l'échantillon dans ce domaine selon son rapport de "
+        "l'Index ICC de {year}"
+    ),
+    "mentor_evidence_stand_out_vs_95_cities": (
+        "Se distingue dans ce domaine parmi 95 villes (rapport de l'Index ICC de {year})"
+    ),
+    "mentor_evidence_maximum_score": (
+        "Score maximal dans ce domaine selon son rapport de l'Index ICC de {year}"
+    ),
+    "mentor_evidence_highlighted_strength": (
+        "Domaine souligné comme un point fort (rapport de l'Index ICC de {year})"
+    ),
+    "mentor_evidence_practice": "Bonne pratique documentée dans ce domaine",
     # privacy
     "privacy_retention": (
         "Les données personnelles sont supprimées après {days} jours sans contact ; les "

@@ -1,4 +1,7 @@
-"""`icc-assistant indicators | selfcheck | import-scores`: the ICC Index self-check from a terminal.
+"""`icc-assistant indicators | selfcheck | import-scores`: the ICC Index from a terminal.
+
+(The ICC Index is the Council of Europe's intercultural-policy questionnaire; the search index of
+the documents is `icc-assistant ingest`, in bot.commands.qa.)
 
 A thin transport: it parses files and flags, calls scoring (and retrieval for guidance) through
 the shared services, and prints. The JSON shapes are a contract other checks rely on, so they
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.core.errors import UserFacingError
+from bot.core.mentor_words import mentor_reason
+from bot.core.texts import pick_language
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -135,29 +140,31 @@ def run_selfcheck(args: argparse.Namespace) -> int:
     except ValueError as exc:  # an unknown scope
         raise UserFacingError(str(exc)) from None
     own = cities.match_city(args.city) if args.city else None
-    mentors = {
-        area.id: _mentors(cities, model, area.id, args.city, args.lang)
-        for area in result.weak_areas
-    }
+    mentors = {area.id: _mentors(cities, model, area.id, args.city) for area in result.weak_areas}
     guidance = _guidance(services, model, [area.id for area in result.weak_areas])
     if args.chart:
         from scoring.charts import render_chart
 
         city_label = own.name if own else args.city
         _write(args.chart, render_chart(result, city=city_label, lang=args.lang))
-    payload = selfcheck_json(result, mentors, guidance)
+    lang = pick_language(args.lang)
+    payload = selfcheck_json(result, mentors, guidance, lang)
     if args.json:
         print(result.disclaimer, file=sys.stderr)
         _print_json(payload)
     else:
-        _print_selfcheck(result, mentors, guidance)
+        _print_selfcheck(result, mentors, guidance, lang)
     return 0
 
 
 def selfcheck_json(
-    result: Result, mentors: dict[str, list[Mentor]], guidance: dict[str, list[dict[str, Any]]]
+    result: Result,
+    mentors: dict[str, list[Mentor]],
+    guidance: dict[str, list[dict[str, Any]]],
+    lang: str,
 ) -> dict[str, Any]:
-    """The `selfcheck --json` contract: overall, areas, mentors and guidance per weak area."""
+    """The `selfcheck --json` contract: overall, areas, mentors and guidance per weak area
+    (each mentor's reason in ``lang``)."""
     return {
         "overall": result.overall,
         "areas": [
@@ -175,7 +182,7 @@ def selfcheck_json(
                 {
                     "city": m.city,
                     "country": m.country,
-                    "reason": m.reason,
+                    "reason": mentor_reason(lang, m),
                     "source_url": m.source_url,
                 }
                 for m in found
@@ -258,9 +265,7 @@ def run_import_scores(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mentors(
-    cities: CityData, model: IndexModel, area_id: str, city: str | None, lang: str
-) -> list[Mentor]:
+def _mentors(cities: CityData, model: IndexModel, area_id: str, city: str | None) -> list[Mentor]:
     from scoring.mentors import find_mentors
 
     strong = model.flagging.strong.at_least_score
@@ -270,7 +275,6 @@ def _mentors(
         own_city=city,
         limit=MENTORS_PER_AREA,
         strong_at_least=100.0 if strong is None else strong,
-        lang=lang,
     )
 
 
@@ -282,7 +286,7 @@ def _guidance(
         return {}
     from bot.core.selfcheck_results import guide_passages
 
-    services.qa.ensure_index()
+    services.library.ensure_index()
     guidance = {}
     for area_id in area_ids:
         guidance[area_id] = [
@@ -306,7 +310,10 @@ def _interactive(args: argparse.Namespace) -> int:
 
 
 def _print_selfcheck(
-    result: Result, mentors: dict[str, list[Mentor]], guidance: dict[str, list[dict[str, Any]]]
+    result: Result,
+    mentors: dict[str, list[Mentor]],
+    guidance: dict[str, list[dict[str, Any]]],
+    lang: str,
 ) -> None:
     print(result.disclaimer)
     overall = "-" if result.overall is None else f"{result.overall:g}/100"
@@ -321,7 +328,7 @@ def _print_selfcheck(
     for area_id, found in mentors.items():
         print(f"\nMentors for {result.area(area_id).name}:")
         for m in found:
-            print(f"  {m.city} ({m.country}): {m.reason} {m.source_url}")
+            print(f"  {m.city} ({m.country}): {mentor_reason(lang, m)} {m.source_url}")
         for passage in guidance.get(area_id, []):
             print(f"  Guide: {passage['title']} — {passage['section']} {passage['url']}")
 
