@@ -207,7 +207,7 @@ def side_by_side(one: dict[str, object], two: dict[str, object]) -> str:
     ]
     lines = [f"{'':<18}{'1 replica':>12}{'2 replicas':>12}{'2 / 1':>9}"]
     for label, key in rows:
-        a, b = float(one[key]), float(two[key])  # type: ignore[arg-type]
+        a, b = float(one[key]), float(two[key])
         ratio = f"{b / a:.2f}" if a else "-"
         lines.append(f"{label:<18}{a:>12g}{b:>12g}{ratio:>9}")
     return "\n".join(lines)
@@ -273,8 +273,8 @@ def main() -> int:
     one, two = report["one"], report["two"]
     limits = "with" if args.telegram_limits else "without"
     print(f"\n{args.users} users, {args.duration:g} s each, same seed, {limits} flood limits:\n")
-    print(side_by_side(one, two))  # type: ignore[arg-type]
-    problems = sum(int(r[k]) for r in (one, two) for k in ("lost", "duplicated"))  # type: ignore[index]
+    print(side_by_side(one, two))
+    problems = sum(int(r[k]) for r in (one, two) for k in ("lost", "duplicated"))
     return 0 if problems == 0 else 1
 
 

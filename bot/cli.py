@@ -13,6 +13,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.config import SettingsError
+from bot.core.errors import UserFacingError
+
 # Never let any library reach for the network for model weights: everything ships in packages.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -56,8 +59,6 @@ class _RedactingFormatter(logging.Formatter):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, configure logging once, run the chosen command and return its exit code."""
-    from bot.config import SettingsError
-    from bot.core.errors import UserFacingError
 
     args = build_parser().parse_args(argv)
     handler = logging.StreamHandler(sys.stderr)

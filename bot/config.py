@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -84,9 +84,9 @@ class SettingsError(RuntimeError):
 
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one line per bad key."""
-    from pydantic import ValidationError
 
     try:
+        # pydantic-settings validates the keyword values at run time; mypy sees object.
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []

@@ -35,6 +35,7 @@ class Services:
     @cached_property
     def engine(self) -> Engine:
         """The database engine, schema brought up to date."""
+        # lazy: each service is built on first use (see the module docstring)
         from bot.storage.db import make_engine
 
         self.settings.icc_data_dir.mkdir(parents=True, exist_ok=True)
@@ -43,6 +44,7 @@ class Services:
     @cached_property
     def retrieval(self) -> IndexServices:
         """Both sides of retrieval over one shared index (nothing loads until first use)."""
+        # lazy: each service is built on first use (see the module docstring)
         from retrieval.service import build_retrieval
 
         with self._lock:
@@ -65,6 +67,7 @@ class Services:
     @cached_property
     def index_model(self) -> IndexModel:
         """The ICC Index self-assessment model (versioned data under corpus/)."""
+        # lazy: each service is built on first use (see the module docstring)
         from scoring.model import load_index_model
 
         return load_index_model()
@@ -72,6 +75,7 @@ class Services:
     @cached_property
     def cities(self) -> CityData:
         """Member cities, their scores and good practices (data under corpus/)."""
+        # lazy: each service is built on first use (see the module docstring)
         from scoring.cities import load_city_data
 
         return load_city_data()
@@ -88,6 +92,7 @@ def build_assistant(services: Services | None = None) -> Assistant:
     Imported late: the core pulls in every flow, which commands that only need the database
     (and this module's importers) should not pay for.
     """
+    # lazy: each service is built on first use (see the module docstring)
     from bot.core.assistant import Assistant
 
     return Assistant(services or build_services())

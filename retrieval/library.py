@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.chunking import CHUNK_SIZE, Chunk, chunk_document
+from retrieval.embedders import make_embedders
 from retrieval.errors import DocumentError
 from retrieval.hybrid import HybridRetriever
-from retrieval.index import SearchIndex
+from retrieval.index import DEFAULT_EMBEDDERS, SearchIndex
 from retrieval.ingest import apply_documents, embed_chunks, expand_paths, plan_ingest
 from retrieval.loaders import LoadedDocument, load_document
 from retrieval.stores import ChunkStore
@@ -238,8 +239,6 @@ class DocumentLibrary:
 def rebuild_shipped_vectors(folder: Path = SHIPPED_DIR, *, progress: bool = True) -> list[Path]:
     """Embed the bundled corpus with the shipped embedders and write the vector files that
     ship with it (run after editing a digest: a test fails until you do)."""
-    from retrieval.embedders import make_embedders
-    from retrieval.index import DEFAULT_EMBEDDERS
 
     chunks = [
         chunk

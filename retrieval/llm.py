@@ -74,6 +74,7 @@ class LLMWriter:
     def _chat_model(self) -> Any:
         with self._lock:
             if self._model is None:
+                # lazy: LangChain chat models load only when ICC_LLM is set
                 from langchain.chat_models import init_chat_model
 
                 self._model = init_chat_model(self._spec, temperature=0)
@@ -86,6 +87,7 @@ class LLMWriter:
 
         `previous` lets the model read a follow-up ("and in schools?") as the user meant it.
         """
+        # lazy: LangChain chat models load only when ICC_LLM is set
         from langchain_core.messages import HumanMessage, SystemMessage
 
         language_name = _LANGUAGE_NAMES.get(language, "the language of the question")

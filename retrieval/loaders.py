@@ -9,6 +9,7 @@ naming the file and the reason; a loader never returns an empty document.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -76,12 +77,12 @@ def load_document(path: Path, *, data: bytes | None = None) -> LoadedDocument:
     if not data.strip():
         raise DocumentError(name, "the file is empty")
     meta, sections, pages = reader(name, data)
-    sections = tuple(s for s in sections if s.text.strip())
-    if not sections:
+    kept = tuple(s for s in sections if s.text.strip())
+    if not kept:
         raise DocumentError(name, "no text could be extracted from it")
     fallback_title = path.stem.replace("-", " ").replace("_", " ").strip() or name
     title = str(meta.get("title") or fallback_title).strip()
-    sample = " ".join(s.text for s in sections[:5])[:3000]
+    sample = " ".join(s.text for s in kept[:5])[:3000]
     return LoadedDocument(
         doc_id=doc_id_for(path),
         title=title,
@@ -89,7 +90,7 @@ def load_document(path: Path, *, data: bytes | None = None) -> LoadedDocument:
         source_url=str(meta.get("source_url") or "").strip(),
         language=str(meta.get("language") or detect_language(sample)),
         content_hash=hashlib.sha256(data).hexdigest(),
-        sections=sections,
+        sections=kept,
         pages=pages,
         filename=name,
         digest=str(meta.get("kind", "")).lower() == "digest"
@@ -166,8 +167,7 @@ def _read_text(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[dict[str, object], list[Section], int]:
-    import io
-
+    # lazy: each format's parser loads only for a file of that format
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -189,6 +189,7 @@ def _read_pdf(name: str, data: bytes) -> tuple[dict[str, object], list[Section],
 
 
 def _read_html(name: str, data: bytes) -> tuple[dict[str, object], list[Section], None]:
+    # lazy: each format's parser loads only for a file of that format
     from bs4 import BeautifulSoup, NavigableString
 
     soup = BeautifulSoup(_decode(name, data), "html.parser")
@@ -211,8 +212,7 @@ def _read_html(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
 
 
 def _read_docx(name: str, data: bytes) -> tuple[dict[str, object], list[Section], None]:
-    import io
-
+    # lazy: each format's parser loads only for a file of that format
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

@@ -71,7 +71,8 @@ def blocks(markdown: str) -> list[Block]:
     A paragraph ending with a colon right before a list is that list's `lead`.
     """
     out: list[Block] = []
-    kind, buffer = "", []
+    kind = ""
+    buffer: list[str] = []
 
     def flush() -> None:
         nonlocal kind, buffer

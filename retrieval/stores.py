@@ -85,6 +85,7 @@ def open_store(
 
 def open_chroma_client(index_dir: Path, chroma_url: str | None) -> Any:
     """An HttpClient for `chroma_url` when given, else a PersistentClient in `index_dir`/chroma."""
+    # lazy: chromadb takes about a second to import; only a store needs it
     import chromadb
     from chromadb.config import Settings
 
@@ -218,6 +219,7 @@ def reopen_embedded_client(client: Any, folder: Path) -> Any:
     if an upgrade moves it); clients of other directories are untouched, and every client of
     this directory resolves to the new system.
     """
+    # lazy: chromadb takes about a second to import; only a store needs it
     from chromadb.api.shared_system_client import SharedSystemClient
 
     identifier = client._identifier

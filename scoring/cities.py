@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from scoring.model import load_index_model
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CITY_DIR = Path(__file__).resolve().parent.parent / "corpus" / "cities"
@@ -296,8 +298,6 @@ def parse_official_scores_csv(
     `area_ids` defaults to the areas of the bundled Index model.
     """
     if area_ids is None:
-        from scoring.model import load_index_model
-
         area_ids = [area.id for area in load_index_model().areas]
     if len(data) > MAX_OFFICIAL_CSV_BYTES:
         raise ValueError(f"the file is larger than {MAX_OFFICIAL_CSV_BYTES // 1_000_000} MB")

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scoring.cities import City, CityData, normalise_name
+from scoring.cities import City, CityData, Practice, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +114,13 @@ def find_mentors(
         ):
             best[candidate.city.name] = candidate
 
-    practices = {}
+    practices: dict[str, Practice] = {}
     counts: dict[str, int] = {}
     for practice in cities.practices_in(area_id):
         practices.setdefault(practice.city, practice)
         counts[practice.city] = counts.get(practice.city, 0) + 1
 
-    def rank(candidate: _Candidate) -> tuple:
+    def rank(candidate: _Candidate) -> tuple[int, bool, int, float, int, str]:
         city = candidate.city
         other_country = own_country is not None and city.country != own_country
         return (
@@ -134,10 +134,10 @@ def find_mentors(
 
     mentors = []
     for candidate in sorted(best.values(), key=rank)[:limit]:
-        practice = practices.get(candidate.city.name)
+        documented = practices.get(candidate.city.name)
         text, url = (
-            (practice.text, practice.source_url)
-            if practice
+            (documented.text, documented.source_url)
+            if documented
             else (None, candidate.evidence.source_url)
         )
         city = candidate.city
@@ -162,10 +162,10 @@ def _candidates(cities: CityData, area_id: str, strong_at_least: float) -> list[
         if value is not None and value >= strong_at_least and city is not None:
             evidence = Evidence(EvidenceKind.AREA_SCORE, report.source_url, value, report.year)
             found.append(_Candidate(city, AREA_SCORE, value, evidence))
-    for row in cities.relative:
-        city = cities.city(row.city)
-        if row.area == area_id and row.favourable and city is not None:
-            evidence = Evidence(EvidenceKind(row.relation), row.source_url, year=row.year)
+    for remark in cities.relative:
+        city = cities.city(remark.city)
+        if remark.area == area_id and remark.favourable and city is not None:
+            evidence = Evidence(EvidenceKind(remark.relation), remark.source_url, year=remark.year)
             found.append(_Candidate(city, RELATIVE, 0.0, evidence))
     for practice in cities.practices_in(area_id):
         city = cities.city(practice.city)

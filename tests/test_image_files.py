@@ -219,7 +219,7 @@ def test_the_chroma_service_can_write_its_volume() -> None:
         and target.is_relative_to(shlex.split(ins.args)[-2])
     ]
     assert created and copied, f"{target} is not created in the build stage and copied"
-    assert re.search(r"--chown=(\S+)", copied[-1].args)[1] in owners  # type: ignore[index]
+    assert re.search(r"--chown=(\S+)", copied[-1].args)[1] in owners
 
 
 # -- the playground's port ---------------------------------------------------------------------

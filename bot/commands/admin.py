@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_purge(args: argparse.Namespace) -> int:
     """Run the retention purge once and print what it did."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.core.retention import purge_stale_data
     from bot.services import build_services
 

@@ -73,6 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_indicators(args: argparse.Namespace) -> int:
     """Print the questions of a scope, in the documented JSON shape or as text."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
     from scoring.score import indicators_for
 
@@ -121,6 +122,7 @@ def run_selfcheck(args: argparse.Namespace) -> int:
     """Score an answers file (or run the interactive terminal flow when there is none)."""
     if args.answers is None:
         return _interactive(args)
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
     from scoring.score import AnswerError, parse_answers, score
 
@@ -131,6 +133,7 @@ def run_selfcheck(args: argparse.Namespace) -> int:
         answers = parse_answers(model, raw)
     except AnswerError as exc:
         raise UserFacingError(f"{args.answers}: {exc}") from None
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.core.city_data import current_cities  # opens the database: only for good answers
 
     cities = current_cities(services)
@@ -143,6 +146,7 @@ def run_selfcheck(args: argparse.Namespace) -> int:
     mentors = {area.id: _mentors(cities, model, area.id, args.city) for area in result.weak_areas}
     guidance = _guidance(services, model, [area.id for area in result.weak_areas])
     if args.chart:
+        # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
         from scoring.charts import render_chart
 
         city_label = own.name if own else args.city
@@ -210,6 +214,7 @@ def read_answers_file(path: Path) -> Any:
 
 def load_official_scores_file(path: Path, model: IndexModel) -> list[OfficialAreaScore]:
     """Read and validate an official per-area score CSV; UserFacingError says what is wrong."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from scoring.cities import MAX_OFFICIAL_CSV_BYTES, parse_official_scores_csv
 
     try:
@@ -225,11 +230,13 @@ def load_official_scores_file(path: Path, model: IndexModel) -> list[OfficialAre
 
 def run_import_scores(args: argparse.Namespace) -> int:
     """Validate an official score CSV and print what it would load; store it with --apply."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
 
     services = build_services()
     rows = load_official_scores_file(args.csv, services.index_model)
     if args.apply:
+        # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
         from bot.storage import repo
         from bot.storage.db import session_scope
 
@@ -266,6 +273,7 @@ def run_import_scores(args: argparse.Namespace) -> int:
 
 
 def _mentors(cities: CityData, model: IndexModel, area_id: str, city: str | None) -> list[Mentor]:
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from scoring.mentors import find_mentors
 
     strong = model.flagging.strong.at_least_score
@@ -284,6 +292,7 @@ def _guidance(
     """The passages of the ICC guides closest to each weak area (the guides are in English)."""
     if not area_ids:
         return {}
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.core.selfcheck_results import guide_passages
 
     services.library.ensure_index()
@@ -304,6 +313,7 @@ def _guidance(
 
 def _interactive(args: argparse.Namespace) -> int:
     """The terminal self-check on the conversation core (imported late: it loads the core)."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.commands import selfcheck_tty
 
     return int(selfcheck_tty.run(args) or 0)

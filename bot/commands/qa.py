@@ -53,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _services() -> Services:
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
 
     return build_services()
@@ -60,6 +61,7 @@ def _services() -> Services:
 
 def run_vectors(args: argparse.Namespace) -> int:
     """Embed the bundled corpus and rewrite corpus/documents/vectors/ (after editing a digest)."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from retrieval.library import rebuild_shipped_vectors
 
     for path in rebuild_shipped_vectors(progress=True):

@@ -166,6 +166,7 @@ def run(
     args: argparse.Namespace, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
     """Entry point of the interactive `selfcheck` subcommand."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_assistant
 
     assistant = build_assistant()

@@ -73,6 +73,7 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 def run_bot(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT/SIGTERM."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.tg.app import build_application, webhook
 
     settings = load_settings()
@@ -100,8 +101,11 @@ async def polling_with_health(
 ) -> AsyncIterator[int]:
     """Long polling, plus `/healthz` and `/metrics` on ``host:port`` (polling has no webhook
     server to carry them, and the image's HEALTHCHECK asks there); yields the port bound."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.tg.app import polling
     from bot.tg.health import health_server
+
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.tg.metrics import metrics_of
 
     async with contextlib.AsyncExitStack() as stack:
@@ -151,6 +155,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_playground(args: argparse.Namespace) -> int:
     """Serve the stand-in and the page, and run the real bot against them, until Ctrl+C."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.playground.server import PortInUseError
 
     try:
@@ -166,6 +171,7 @@ def run_playground(args: argparse.Namespace) -> int:
 
 
 async def _playground(host: str, port: int) -> None:
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.playground.server import StandIn
     from bot.tg.app import build_application, polling
 

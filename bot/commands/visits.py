@@ -31,8 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_match(args: argparse.Namespace) -> int:
     """Print the current matches."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.core.city_data import current_cities
     from bot.core.matchmaking import find_matches
+
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
     from bot.storage.db import session_scope
 
@@ -58,8 +61,11 @@ def run_match(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the requests (all, or of some statuses or one area)."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.services import build_services
     from bot.storage import repo
+
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.storage.db import session_scope
 
     services = build_services()

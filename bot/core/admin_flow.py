@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from functools import wraps
 from typing import TYPE_CHECKING
@@ -267,7 +267,7 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+def _csv(columns: tuple[str, ...], rows: Sequence[Mapping[str, object]]) -> bytes:
     """UTF-8 with a BOM, so spreadsheet programs open accented city names correctly."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")

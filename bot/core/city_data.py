@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.storage import repo
 from bot.storage.db import session_scope
+from scoring.cities import OfficialAreaScore
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 def current_cities(services: Services) -> CityData:
     """`services.cities` with every imported official score applied."""
-    from scoring.cities import OfficialAreaScore
 
     with session_scope(services.engine) as session:
         rows = repo.official_scores(session)

@@ -20,6 +20,8 @@ from bot.core.html_format import join_lines, shorten
 from bot.core.messages import IncomingFile, Reply
 from bot.core.turn import Turn
 from bot.storage import repo
+from retrieval.errors import DocumentError
+from scoring.cities import parse_official_scores_csv
 
 if TYPE_CHECKING:
     from retrieval.service import IngestReport
@@ -53,7 +55,6 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
     problem = _problem(turn, name, suffix, file)
     if problem is not None:
         return [Reply(text=turn.t("upload_refused", name=name, reason=problem))]
-    from retrieval.errors import DocumentError
 
     with tempfile.TemporaryDirectory(prefix="icc-upload-") as folder:
         path = Path(folder) / name
@@ -102,7 +103,6 @@ def _report(turn: Turn, name: str, report: IngestReport) -> str:
 
 def _load_scores(turn: Turn, name: str, file: IncomingFile) -> Reply:
     """Official per-area city scores: validated as a whole, stored only if all rows are good."""
-    from scoring.cities import parse_official_scores_csv
 
     area_ids = [area.id for area in turn.services.index_model.areas]
     try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.storage import repo
 from bot.storage.models import VisitStatus
+from scoring.mentors import find_mentors
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -107,7 +108,6 @@ def shared_weak_areas(session: Session) -> dict[str, dict[str, set[str]]]:
 def find_matches(session: Session, cities: CityData) -> Matches:
     """Joint visits for areas shared by enough cities, each with documented hosts, and the
     candidate mentors from self-checks."""
-    from scoring.mentors import find_mentors
 
     joint = []
     for area_id, members in sorted(shared_weak_areas(session).items()):

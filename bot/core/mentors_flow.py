@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, process, utils
+
 from bot.core import payloads
 from bot.core.actions import VisitStep
 from bot.core.errors import InvalidInput
@@ -20,6 +22,7 @@ from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe
 from bot.core.turn import Turn
 from bot.storage import repo
+from scoring.mentors import find_mentors
 
 if TYPE_CHECKING:
     from scoring.mentors import Mentor
@@ -67,7 +70,6 @@ def button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
 
 def match_area(model: IndexModel, text: str) -> Area | None:
     """The area whose id or name (in any language) best matches ``text``."""
-    from rapidfuzz import fuzz, process, utils
 
     choices: dict[str, str] = {}
     for area in model.areas:
@@ -85,7 +87,6 @@ def match_area(model: IndexModel, text: str) -> Area | None:
 
 def mentors_for(turn: Turn, area_id: str) -> list[Mentor]:
     """The documented mentor cities for the user's city (never the city itself)."""
-    from scoring.mentors import find_mentors
 
     cities = turn.cities
     own = cities.city(turn.user.city) if turn.user.city else None

@@ -26,6 +26,8 @@ from bot.core.texts import LANGUAGES, QUOTED_IN_ENGLISH, Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Question, utcnow
+from retrieval.language import detect_language
+from retrieval.service import CORPUS_LANGUAGE
 
 if TYPE_CHECKING:
     from retrieval.service import Answer, Source
@@ -144,8 +146,6 @@ def _quoted_language_line(turn: Turn, answer: Answer) -> str:
     from the text shown rather than assumed from the corpus: an LLM writes in the question's
     language (no line then) and uploaded documents may be in any language.
     """
-    from retrieval.language import detect_language
-    from retrieval.service import CORPUS_LANGUAGE
 
     shown = detect_language(_MARKERS.sub(" ", answer.answer), default=CORPUS_LANGUAGE)
     if shown == answer.language:

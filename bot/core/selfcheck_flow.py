@@ -16,26 +16,22 @@ from typing import TYPE_CHECKING
 from bot.core import payloads, selfcheck_results
 from bot.core.actions import ResumeAction, ScopeChoice, StepAction
 from bot.core.errors import InvalidInput, StaleAction
-from bot.core.html_format import join_lines, shorten
 from bot.core.messages import Button, Reply
 from bot.core.ownership import owned
 from bot.core.payloads import ButtonKind
-from bot.core.texts import Safe, escape
+from bot.core.selfcheck_question import indicators_in_scope, question_reply, scope_name
 from bot.core.turn import Turn
 from bot.storage import repo
-from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
+from bot.storage.models import AnswerKind, RunStatus, SelfcheckRun
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from scoring.model import IndexModel, Indicator
     from scoring.score import Result
 
 #: The actions that answer the question (and move on), and those that carry an option index.
 ANSWERS = frozenset({StepAction.OPTION, StepAction.DONE, StepAction.DONT_KNOW, StepAction.SKIP})
 WITH_OPTION = frozenset({StepAction.OPTION, StepAction.TOGGLE})
-#: Option labels longer than this are shortened on the button and listed in full in the text.
-BUTTON_LABEL_CHARS = 56
 
 
 class NotCurrent(StaleAction):
@@ -76,10 +72,10 @@ def resume_offer(turn: Turn) -> list[Reply]:
     if run.model_version != model.version:
         _abandon(turn, run.id or 0)
         return [Reply(text=turn.t("sc_model_changed"))]
-    total = len(_indicators(model, run.scope))
+    total = len(indicators_in_scope(model, run.scope))
     text = turn.t(
         "sc_resume_offer",
-        scope=_scope_name(turn, run.scope),
+        scope=scope_name(turn, run.scope),
         question=min(run.position + 1, total),
         questions=total,
     )
@@ -163,7 +159,7 @@ def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     if outcome.result is not None:
         return selfcheck_results.render(turn, run, outcome.result)
     if run.status == RunStatus.PAUSED:
-        total = len(_indicators(turn.services.index_model, run.scope))
+        total = len(indicators_in_scope(turn.services.index_model, run.scope))
         text = turn.t("sc_paused", question=min(run.position + 1, total), questions=total)
         button = Button(turn.t("btn_resume"), _resume_data(ResumeAction.RESUME, run))
         return [Reply(text=text, buttons=((button,),), edit=True)]
@@ -207,7 +203,7 @@ def _apply_step(
         raise NotCurrent(session, run)
     if run.model_version != model.version:
         raise NotCurrent(session, run)
-    indicators = _indicators(model, run.scope)
+    indicators = indicators_in_scope(model, run.scope)
     if position >= len(indicators):
         raise NotCurrent(session, run)
     indicator = indicators[position]
@@ -303,114 +299,3 @@ def _stale_replies(turn: Turn, run: SelfcheckRun) -> list[Reply]:
     if run.status == RunStatus.PAUSED:
         return [notice, *resume_offer(turn)]
     return [notice]
-
-
-# --- rendering a question --------------------------------------------------------------------
-
-
-def _indicators(model: IndexModel, scope: str) -> list[Indicator]:
-    from scoring.score import indicators_for
-
-    return indicators_for(model, scope)
-
-
-def _scope_name(turn: Turn, scope: str) -> Safe:
-    if scope.startswith("area:"):
-        area_id = scope.removeprefix("area:")
-        try:
-            name = turn.services.index_model.area(area_id).name_in(turn.lang)
-        except KeyError:
-            name = area_id
-        return turn.t("scope_area", area=name)
-    return turn.t(f"scope_{scope}")
-
-
-def question_reply(
-    turn: Turn, run: SelfcheckRun, *, edit: bool = False, toast: str | None = None
-) -> Reply:
-    """The run's current question with its buttons and the progress line."""
-    model = turn.services.index_model
-    indicators = _indicators(model, run.scope)
-    position = min(run.position, len(indicators) - 1)
-    indicator = indicators[position]
-    area_ids = list(dict.fromkeys(i.area_id for i in indicators))
-    with turn.read() as session:
-        current = repo.answers_for(session, run_id=run.id or 0).get(indicator.id)
-    progress = turn.t(
-        "sc_progress",
-        area=area_ids.index(indicator.area_id) + 1,
-        areas=len(area_ids),
-        question=position + 1,
-        questions=len(indicators),
-    )
-    labels = [option.label_in(turn.lang) for option in indicator.options]
-    long_labels = any(len(label) > BUTTON_LABEL_CHARS for label in labels)
-    listing = (
-        [Safe(f"{n}. {escape(label)}") for n, label in enumerate(labels, start=1)]
-        if long_labels
-        else []
-    )
-    text = join_lines(
-        Safe(f"<i>{progress}</i>"),
-        Safe(f"<b>{escape(model.area(indicator.area_id).name_in(turn.lang))}</b>"),
-        "",
-        escape(indicator.question_in(turn.lang)),
-        *listing,
-        turn.t("sc_multi_hint") if indicator.multi else "",
-        _current_answer_line(turn, indicator, current),
-    )
-    return Reply(
-        text=text,
-        buttons=_question_buttons(turn, run, position, indicator, labels, current),
-        edit=edit,
-        toast=toast,
-    )
-
-
-def _current_answer_line(turn: Turn, indicator: Indicator, current: Answer | None) -> str:
-    if current is None or (indicator.multi and current.kind == AnswerKind.OPTION):
-        return ""
-    if current.kind == AnswerKind.DONT_KNOW:
-        answer = turn.t("sc_answer_dont_know")
-    elif current.kind == AnswerKind.SKIPPED:
-        answer = turn.t("sc_answer_skipped")
-    else:
-        chosen = [o.label_in(turn.lang) for o in indicator.options if o.id in current.options]
-        answer = escape(", ".join(chosen))
-    return turn.t("sc_current_answer", answer=answer)
-
-
-def _question_buttons(
-    turn: Turn,
-    run: SelfcheckRun,
-    position: int,
-    indicator: Indicator,
-    labels: list[str],
-    current: Answer | None,
-) -> tuple[tuple[Button, ...], ...]:
-    def step(action: StepAction, *arg: int) -> str:
-        return payloads.make(ButtonKind.SELFCHECK_STEP, run.id, position, action, *arg)
-
-    chosen = set(current.options) if current and current.kind == AnswerKind.OPTION else set()
-    rows: list[tuple[Button, ...]] = []
-    for index, (option, label) in enumerate(zip(indicator.options, labels, strict=True)):
-        short = shorten(label, BUTTON_LABEL_CHARS)
-        if indicator.multi:
-            mark = "☑ " if option.id in chosen else "☐ "
-            rows.append((Button(mark + short, step(StepAction.TOGGLE, index)),))
-        else:
-            mark = "✓ " if option.id in chosen else ""
-            rows.append((Button(mark + short, step(StepAction.OPTION, index)),))
-    if indicator.multi:
-        rows.append((Button(turn.t("btn_done"), step(StepAction.DONE)),))
-    rows.append(
-        (
-            Button(turn.t("btn_dont_know"), step(StepAction.DONT_KNOW)),
-            Button(turn.t("btn_skip"), step(StepAction.SKIP)),
-        )
-    )
-    nav = [Button(turn.t("btn_pause"), step(StepAction.PAUSE))]
-    if position > 0:
-        nav.insert(0, Button(turn.t("btn_back"), step(StepAction.BACK)))
-    rows.append(tuple(nav))
-    return tuple(rows)

@@ -20,6 +20,7 @@ from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
+from scoring.score import DONT_KNOW, score
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -41,7 +42,6 @@ VISIT_BUTTONS = 3
 def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
     """Score the run's answers, store the result and close the run (inside the caller's
     transaction, together with the last answer)."""
-    from scoring.score import score
 
     model = turn.services.index_model
     answers = scoring_answers(model, repo.answers_for(session, run_id=run.id or 0))
@@ -60,7 +60,6 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
 
 def scoring_answers(model: IndexModel, rows: dict[str, Answer]) -> dict[str, Any]:
     """Stored answers in the scoring engine's shape (skipped ones left out)."""
-    from scoring.score import DONT_KNOW
 
     answers: dict[str, Any] = {}
     for indicator_id, row in rows.items():
@@ -97,6 +96,7 @@ def _stored_area(area: AreaResult) -> dict[str, Any]:
 def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     """A "completed" note in place of the last question, the chart and scores, then the weak
     areas with mentors and guide passages."""
+    # lazy: matplotlib loads only when a chart is drawn
     from scoring.charts import render_chart
 
     model = turn.services.index_model

@@ -212,7 +212,7 @@ def _start(turn: Turn, area_id: str, *, run_id: int | None, edit: bool) -> Reply
     else:
         lines.append(turn.t("visit_no_mentor"))
     lines += ["", turn.t("visit_choose_mentor")]
-    buttons = [
+    buttons: list[tuple[Button, ...]] = [
         (Button(shorten(city, 60), _data(draft, VisitStep.MENTOR, index)),)
         for index, (city, _, _) in enumerate(mentors)
     ]

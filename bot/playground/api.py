@@ -12,152 +12,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from bot.playground import tghtml
+from bot.playground.params import (
+    ApiError,
+    Params,
+    bad_request,
+    flag_param,
+    formatted_text,
+    json_param,
+    markup_of,
+    own_message,
+    read_params,
+    target_chat,
+)
 from bot.playground.state import BOT_USER, BotApiState, Message, StoredFile, image_size
 
 log = logging.getLogger(__name__)
 
-Params = dict[str, Any]
 Method = Callable[[BotApiState, Params], Awaitable[Any]]
 
-#: The link schemes Telegram accepts on a URL button.
-BUTTON_URL_SCHEMES = ("http://", "https://", "tg://")
 #: The longest a ``getUpdates`` long poll is held, whatever the client asks.
 MAX_POLL_SECONDS = 30.0
-
-
-class ApiError(Exception):
-    """An error answer: the HTTP status doubles as Telegram's ``error_code``."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def response(self) -> web.Response:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return web.json_response(body, status=self.status)
-
-
-def bad_request(detail: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {detail}")
-
-
-# -- parameters ---------------------------------------------------------------------------------
-
-
-async def read_params(request: web.Request) -> Params:
-    """Form, multipart or JSON parameters; uploaded files arrive as (filename, mime, bytes)."""
-    if request.content_type == "application/json":
-        body = await request.json() if request.can_read_body else {}
-        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
-    if request.content_type.startswith("multipart/"):
-        params: Params = {}
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            assert isinstance(part, BodyPartReader)
-            data = await part.read()
-            if part.filename is not None:
-                mime = part.headers.get("Content-Type", "application/octet-stream")
-                params[part.name or ""] = (part.filename, mime, bytes(data))
-            else:
-                params[part.name or ""] = data.decode()
-        return params
-    if request.can_read_body:
-        return dict(await request.post())
-    return {}
-
-
-def _int(params: Params, name: str) -> int:
-    try:
-        return int(params[name])
-    except KeyError:
-        raise bad_request(f"{name} is empty") from None
-    except (TypeError, ValueError):
-        raise bad_request(f"invalid {name}") from None
-
-
-def _json(params: Params, name: str) -> Any:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return json.loads(raw)
-    except (TypeError, ValueError):
-        raise bad_request(f"can't parse {name} JSON object") from None
-
-
-def _flag(params: Params, name: str) -> bool:
-    return str(params.get(name, "false")).lower() in ("true", "1")
-
-
-def _markup(params: Params) -> dict[str, Any] | None:
-    """Validate an inline keyboard the way Telegram does (callback data 1-64 bytes)."""
-    markup = _json(params, "reply_markup")
-    if markup is None:
-        return None
-    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
-    if not isinstance(rows, list):
-        raise bad_request("unsupported reply_markup")
-    for row in rows:
-        for button in row:
-            if not button.get("text"):
-                raise bad_request("text buttons are unallowed in the inline keyboard")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode()) <= 64:
-                raise bad_request("BUTTON_DATA_INVALID")
-            if data is None and not button.get("url"):
-                raise bad_request("can't find field callback_data")
-            if data is None and not str(button["url"]).startswith(BUTTON_URL_SCHEMES):
-                raise bad_request("BUTTON_URL_INVALID")
-    return markup
-
-
-def _formatted(params: Params, field: str, limit: int) -> tuple[str, str]:
-    """(visible text, safe html) of a text or caption parameter, honouring parse_mode."""
-    raw = str(params.get(field, ""))
-    if str(params.get("parse_mode", "")).upper() == "HTML":
-        try:
-            parsed = tghtml.check_message_text(raw, limit=limit)
-        except tghtml.Refused as exc:
-            raise bad_request(str(exc)) from None
-        return parsed.text, parsed.safe_html
-    if params.get("parse_mode"):
-        raise bad_request("unsupported parse_mode")
-    if limit == tghtml.MAX_TEXT and not raw.strip():
-        raise bad_request("message text is empty")
-    if tghtml.utf16_len(raw) > limit:
-        raise bad_request("message is too long")
-    return raw, tghtml.parse_plain(raw)
-
-
-def _chat(state: BotApiState, params: Params) -> int:
-    chat_id = _int(params, "chat_id")
-    if chat_id not in state.chats:
-        raise bad_request("chat not found")
-    return chat_id
-
-
-def _own_message(state: BotApiState, params: Params) -> Message:
-    chat_id = _chat(state, params)
-    message = state.find_message(chat_id, _int(params, "message_id"))
-    if message is None or not message.from_bot:
-        raise bad_request("message to edit not found")
-    return message
 
 
 # -- JSON shapes --------------------------------------------------------------------------------
@@ -224,14 +105,14 @@ async def get_updates(state: BotApiState, params: Params) -> Any:
 
 async def set_webhook(state: BotApiState, params: Params) -> Any:
     url = str(params.get("url") or "")
-    if _flag(params, "drop_pending_updates"):
+    if flag_param(params, "drop_pending_updates"):
         state.updates.clear()
     state.set_webhook(url, params.get("secret_token") or None)
     return True
 
 
 async def delete_webhook(state: BotApiState, params: Params) -> Any:
-    if _flag(params, "drop_pending_updates"):
+    if flag_param(params, "drop_pending_updates"):
         state.updates.clear()
     state.set_webhook("", None)
     return True
@@ -246,20 +127,20 @@ async def get_webhook_info(state: BotApiState, params: Params) -> Any:
 
 
 async def send_message(state: BotApiState, params: Params) -> Any:
-    chat_id = _chat(state, params)
-    text, safe = _formatted(params, "text", tghtml.MAX_TEXT)
+    chat_id = target_chat(state, params)
+    text, safe = formatted_text(params, "text", tghtml.MAX_TEXT)
     message = state.add_message(
-        chat_id, from_bot=True, text=text, html=safe, reply_markup=_markup(params)
+        chat_id, from_bot=True, text=text, html=safe, reply_markup=markup_of(params)
     )
     return message_json(state, message)
 
 
 async def edit_message_text(state: BotApiState, params: Params) -> Any:
-    message = _own_message(state, params)
+    message = own_message(state, params)
     if message.photo or message.document:
         raise bad_request("there is no text in the message to edit")
-    text, safe = _formatted(params, "text", tghtml.MAX_TEXT)
-    markup = _markup(params)
+    text, safe = formatted_text(params, "text", tghtml.MAX_TEXT)
+    markup = markup_of(params)
     if text == message.text and safe == message.html and markup == message.reply_markup:
         raise bad_request(
             "message is not modified: specified new message content and reply markup are "
@@ -271,8 +152,8 @@ async def edit_message_text(state: BotApiState, params: Params) -> Any:
 
 
 async def edit_message_reply_markup(state: BotApiState, params: Params) -> Any:
-    message = _own_message(state, params)
-    markup = _markup(params)
+    message = own_message(state, params)
+    markup = markup_of(params)
     if markup == message.reply_markup:
         raise bad_request("message is not modified")
     message.reply_markup = markup
@@ -291,7 +172,7 @@ async def answer_callback_query(state: BotApiState, params: Params) -> Any:
 
 def _media(kind: str) -> Method:
     async def send(state: BotApiState, params: Params) -> Any:
-        chat_id = _chat(state, params)
+        chat_id = target_chat(state, params)
         upload = params.get(kind)
         if isinstance(upload, str) and upload.startswith("attach://"):
             upload = params.get(upload.removeprefix("attach://"))
@@ -306,13 +187,13 @@ def _media(kind: str) -> Method:
             stored = state.store_file(filename, mime, content)
         else:
             raise bad_request(f"there is no {kind} in the request")
-        caption, safe = _formatted(params, "caption", tghtml.MAX_CAPTION)
+        caption, safe = formatted_text(params, "caption", tghtml.MAX_CAPTION)
         message = state.add_message(
             chat_id,
             from_bot=True,
             text=caption,
             html=safe,
-            reply_markup=_markup(params),
+            reply_markup=markup_of(params),
             **{kind: stored},
         )
         return message_json(state, message)
@@ -321,7 +202,7 @@ def _media(kind: str) -> Method:
 
 
 async def send_chat_action(state: BotApiState, params: Params) -> Any:
-    _chat(state, params)
+    target_chat(state, params)
     return True
 
 
@@ -333,7 +214,7 @@ async def get_file(state: BotApiState, params: Params) -> Any:
 
 
 async def set_my_commands(state: BotApiState, params: Params) -> Any:
-    commands = _json(params, "commands") or []
+    commands = json_param(params, "commands") or []
     for command in commands:
         name = command.get("command", "")
         if not (1 <= len(name) <= 32 and name.islower() and name.replace("_", "").isalnum()):
@@ -353,7 +234,7 @@ async def get_my_commands(state: BotApiState, params: Params) -> Any:
 
 def _scope_chat(state: BotApiState, params: Params) -> int | None:
     """The chat of a ``{"type": "chat"}`` scope (which must exist, as on Telegram), else None."""
-    scope = _json(params, "scope") or {}
+    scope = json_param(params, "scope") or {}
     if scope.get("type") != "chat":
         return None
     chat_id = int(scope.get("chat_id", 0))

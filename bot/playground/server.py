@@ -79,6 +79,8 @@ class StandIn:
                 raise PortInUseError(self.host, self.port) from None
             raise
         server = site._server
+        # aiohttp keeps the bound asyncio server private and untyped: the port 0 we asked for
+        # is only known from its socket.
         assert server is not None and server.sockets  # type: ignore[attr-defined]
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         self._delivery = asyncio.create_task(self._deliver_webhooks(), name="standin-webhooks")

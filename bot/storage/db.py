@@ -94,7 +94,9 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """
     with Session(engine, expire_on_commit=False) as session:
         if write:
-            session.connection(execution_options={WRITE_OPTION: True})
+            # The option is our own name, read back by the BEGIN listener above; SQLAlchemy
+            # types execution_options as a TypedDict of its own keys.
+            session.connection(execution_options={WRITE_OPTION: True})  # type: ignore[misc]
         try:
             yield session
             session.commit()

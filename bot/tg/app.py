@@ -98,6 +98,7 @@ def build_application(
     retries after a 429; ``retry_backoff`` is the first pause before an HTTP retry.
     """
     if core is None:
+        # lazy: the core and its storage load when the application is built, not on import
         from bot.services import build_assistant
 
         core = build_assistant(services)
@@ -173,8 +174,11 @@ async def register_commands(application: Application) -> None:
 
 async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The daily retention purge, off the event loop (it is database work)."""
+    # lazy: the core and its storage load when the application is built, not on import
     from bot.core.retention import purge_stale_data
 
+    # PTB types `job` as optional and `data` as object; this callback is only ever scheduled
+    # with the Services as its data (see the run_repeating call above).
     await asyncio.to_thread(purge_stale_data, context.job.data)  # type: ignore[union-attr,arg-type]
 
 

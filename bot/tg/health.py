@@ -129,7 +129,7 @@ async def health_server(
     try:
         site = web.TCPSite(runner, listen, port)
         await site.start()
-        server = site._server
+        server = site._server  # aiohttp keeps the bound asyncio server private (untyped)
         assert server is not None and server.sockets  # type: ignore[attr-defined]
         bound = int(server.sockets[0].getsockname()[1])  # type: ignore[attr-defined]
         log.info("/healthz and /metrics on %s:%s", listen, bound)

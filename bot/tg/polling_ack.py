@@ -98,7 +98,7 @@ class ConfirmingUpdater(Updater):
         self._poller: asyncio.Task[None] | None = None
         self._allowed: Sequence[str] | None = None
 
-    async def start_polling(  # type: ignore[override]
+    async def start_polling(
         self,
         poll_interval: float = 0.0,
         timeout: int | dtm.timedelta = 10,
@@ -115,12 +115,12 @@ class ConfirmingUpdater(Updater):
         """
         if self.running:
             raise RuntimeError("This Updater is already running!")
-        if not self._initialized:
+        if not ptb_updater_initialized(self):
             raise RuntimeError("This Updater was not initialized via `Updater.initialize`!")
         await self.bot.delete_webhook(drop_pending_updates=bool(drop_pending_updates))
         seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else timeout
         self._allowed = allowed_updates
-        self._running = True
+        set_ptb_updater_running(self, True)
         self._poller = asyncio.create_task(self._poll(int(seconds)), name="ConfirmingUpdater")
         return self.update_queue
 
@@ -129,7 +129,7 @@ class ConfirmingUpdater(Updater):
         running, so those in flight finish first)."""
         if not self.running:
             raise RuntimeError("This Updater is not running!")
-        self._running = False
+        set_ptb_updater_running(self, False)
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -174,3 +174,18 @@ class ConfirmingUpdater(Updater):
 
 def _seconds(value: Any) -> float:
     return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+# The only places this module touches python-telegram-bot's private state: `Updater.running`
+# and the initialize check read two private attributes that have no public setter. A PTB
+# upgrade that renames them fails tests/tg/test_ptb_private_state.py loudly.
+
+
+def ptb_updater_initialized(updater: Updater) -> bool:
+    """Whether `Updater.initialize` ran (PTB's private `_initialized`)."""
+    return bool(updater._initialized)
+
+
+def set_ptb_updater_running(updater: Updater, running: bool) -> None:
+    """Set what `Updater.running` reports (PTB's private `_running`)."""
+    updater._running = running

@@ -178,6 +178,7 @@ async def _send_attachment(
         "reply_markup": markup,
         "filename": attachment.filename,
     }
+    # `common` is a dict of mixed values; PTB's keyword types are checked by PTB at run time.
     if attachment.kind == "photo":
         await bot.send_photo(chat_id, attachment.content, **common)  # type: ignore[arg-type]
     else:

@@ -53,6 +53,7 @@ class RetryingRequest(HTTPXRequest):
     """An `HTTPXRequest` that retries failed calls when doing so cannot duplicate a message."""
 
     def __init__(self, *, attempts: int = 4, backoff: float = 0.25, **kwargs: object) -> None:
+        # The HTTPXRequest keywords pass through unchanged; PTB checks their types itself.
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.attempts = attempts
         self.backoff = backoff
@@ -72,6 +73,8 @@ class RetryingRequest(HTTPXRequest):
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
             try:
+                # PTB's DEFAULT_NONE sentinel types differ from its own signature: the values
+                # are passed through exactly as PTB handed them to us.
                 status, payload = await super().do_request(
                     url,
                     method,

@@ -141,7 +141,7 @@ async def test_an_answer_longer_than_4096_characters_is_split(
     real_ask = services.qa.ask
 
     def verbose_ask(question: str, **kwargs: object) -> object:
-        answer = real_ask(question, **kwargs)  # type: ignore[arg-type]
+        answer = real_ask(question, **kwargs)
         long = " ".join(f"Point {i}: {answer.answer}" for i in range(1, 40))
         return dataclasses.replace(answer, answer=long[:9000])
 

@@ -139,7 +139,7 @@ async def test_webhook_mode_posts_updates_with_the_secret_and_blocks_polling(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]
     try:
         url = f"http://127.0.0.1:{port}/hook"
         assert (await call(standin, "setWebhook", url=url, secret_token="s3cret"))[0] == 200

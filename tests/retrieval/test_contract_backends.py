@@ -44,7 +44,7 @@ def server(indexed_chroma_server: str, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(params=["embedded", "server"])
 def both(request: pytest.FixtureRequest) -> IndexServices:
-    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+    return request.getfixturevalue(request.param)
 
 
 def test_every_bundled_document_is_listed_with_its_source(both: IndexServices) -> None:

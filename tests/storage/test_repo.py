@@ -133,7 +133,7 @@ def test_forgetting_a_user_removes_runs_and_keeps_anonymous_questions(engine: En
         )
         repo.save_feedback(session, question_id=question.id or 0, user_id=9, helpful=True)
     with session_scope(engine, write=True) as session:
-        session.execute(delete(User).where(User.id == 9))  # type: ignore[arg-type]
+        session.execute(delete(User).where(User.id == 9))
     with session_scope(engine) as session:
         assert repo.get_run(session, run_id=run_id) is None
         assert repo.answers_for(session, run_id=run_id) == {}

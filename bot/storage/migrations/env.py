@@ -6,7 +6,7 @@ Run from the command line (``alembic -x url=...``) it builds its own engine inst
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import bot.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -14,7 +14,7 @@ import bot.storage.models  # noqa: F401  (registers the tables on SQLModel.metad
 target_metadata = SQLModel.metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -33,6 +33,8 @@ else:
     url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("no database URL: pass -x url=... or set sqlalchemy.url")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)

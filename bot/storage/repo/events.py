@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col
 
 from bot.storage.models import ProcessedEvent, utcnow
-from bot.storage.repo.common import _insert
+from bot.storage.repo.common import _insert, changed_rows
 
 
 def event_processed(session: Session, *, event_id: str) -> bool:
@@ -26,7 +26,7 @@ def claim_event(session: Session, *, event_id: str) -> bool:
         _insert(session, ProcessedEvent)
         .values(event_id=event_id, processed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(ProcessedEvent.event_id)  # type: ignore[arg-type]
+        .returning(ProcessedEvent.event_id)
     )
     return session.execute(stmt).first() is not None
 
@@ -34,4 +34,4 @@ def claim_event(session: Session, *, event_id: str) -> bool:
 def forget_events_before(session: Session, *, before: datetime) -> int:
     """Drop old event ids (transports redeliver within minutes, not months)."""
     stmt = delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < before)
-    return session.execute(stmt).rowcount
+    return changed_rows(session, stmt)

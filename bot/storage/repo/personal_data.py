@@ -17,6 +17,7 @@ from bot.storage.models import (
     VisitRequest,
     utcnow,
 )
+from bot.storage.repo.common import changed_rows
 
 
 def runs_of(session: Session, *, user_id: int) -> list[tuple[SelfcheckRun, Result | None]]:
@@ -93,7 +94,7 @@ def detach_questions_before(session: Session, *, before: datetime) -> int:
         .values(**_ANONYMOUS_QUESTION)
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount
+    return changed_rows(session, stmt)
 
 
 def anonymise_requests_before(session: Session, *, before: datetime) -> int:
@@ -104,4 +105,4 @@ def anonymise_requests_before(session: Session, *, before: datetime) -> int:
         .values(user_id=None, note="", period="")
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount
+    return changed_rows(session, stmt)

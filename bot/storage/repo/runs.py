@@ -18,7 +18,7 @@ from bot.storage.models import (
     SelfcheckRun,
     utcnow,
 )
-from bot.storage.repo.common import Conflict, _insert
+from bot.storage.repo.common import Conflict, _insert, changed_rows
 
 
 def get_run(session: Session, *, run_id: int, lock: bool = False) -> SelfcheckRun | None:
@@ -85,7 +85,7 @@ def update_run(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if session.execute(stmt).rowcount != 1:
+    if changed_rows(session, stmt) != 1:
         raise Conflict(f"self-check {run.id} changed meanwhile")
     for key, value in values.items():
         setattr(run, key, value)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.storage.models import VisitRequest, VisitStatus, utcnow
-from bot.storage.repo.common import Conflict
+from bot.storage.repo.common import Conflict, changed_rows
 
 
 def add_visit_request(
@@ -91,5 +91,5 @@ def set_visit_status(
         .values(status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if session.execute(stmt).rowcount != 1:
+    if changed_rows(session, stmt) != 1:
         raise Conflict(f"visit request {request_id} changed meanwhile")
