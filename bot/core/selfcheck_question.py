@@ -16,7 +16,7 @@ from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
-from bot.storage.models import Answer, AnswerKind, SelfcheckRun
+from bot.storage.models import AnswerKind, IndicatorAnswer, SelfcheckRun
 from scoring.score import indicators_for
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def question_reply(
     )
 
 
-def _current_answer_line(turn: Turn, indicator: Indicator, current: Answer | None) -> str:
+def _current_answer_line(turn: Turn, indicator: Indicator, current: IndicatorAnswer | None) -> str:
     if current is None or (indicator.multi and current.kind == AnswerKind.OPTION):
         return ""
     if current.kind == AnswerKind.DONT_KNOW:
@@ -103,7 +103,7 @@ def _question_buttons(
     position: int,
     indicator: Indicator,
     labels: list[str],
-    current: Answer | None,
+    current: IndicatorAnswer | None,
 ) -> tuple[tuple[Button, ...], ...]:
     def step(action: StepAction, *arg: int) -> str:
         return payloads.make(ButtonKind.SELFCHECK_STEP, run.id, position, action, *arg)

@@ -19,7 +19,7 @@ from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
-from bot.storage.models import Answer, AnswerKind, RunStatus, SelfcheckRun
+from bot.storage.models import AnswerKind, IndicatorAnswer, RunStatus, SelfcheckRun
 from scoring.score import DONT_KNOW, score
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
     return result
 
 
-def scoring_answers(model: IndexModel, rows: dict[str, Answer]) -> dict[str, Any]:
+def scoring_answers(model: IndexModel, rows: dict[str, IndicatorAnswer]) -> dict[str, Any]:
     """Stored answers in the scoring engine's shape (skipped ones left out)."""
 
     answers: dict[str, Any] = {}

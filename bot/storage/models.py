@@ -138,7 +138,7 @@ class SelfcheckRun(SQLModel, table=True):
     finished_at: datetime | None = _ts(nullable=True)
 
 
-class Answer(SQLModel, table=True):
+class IndicatorAnswer(SQLModel, table=True):
     """One indicator's answer in a run; the unique key makes a replayed answer an update."""
 
     __tablename__ = "answers"
@@ -152,7 +152,7 @@ class Answer(SQLModel, table=True):
     answered_at: datetime = _ts()
 
 
-class Result(SQLModel, table=True):
+class StoredResult(SQLModel, table=True):
     """The scored outcome of a completed run, kept so later runs can be compared with it."""
 
     __tablename__ = "results"
@@ -215,7 +215,7 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime = _ts(index=True)
 
 
-class OfficialAreaScore(SQLModel, table=True):
+class OfficialScoreRow(SQLModel, table=True):
     """Per-area scores imported by the secretariat; they take precedence over the bundled data.
 
     Mirrors scoring.cities.OfficialAreaScore; a re-import of the same (city, year, area)

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from bot.storage.models import (
     Feedback,
     Question,
-    Result,
     SelfcheckRun,
+    StoredResult,
     User,
     VisitRequest,
     utcnow,
@@ -20,11 +20,11 @@ from bot.storage.models import (
 from bot.storage.repo.common import changed_rows
 
 
-def runs_of(session: Session, *, user_id: int) -> list[tuple[SelfcheckRun, Result | None]]:
+def runs_of(session: Session, *, user_id: int) -> list[tuple[SelfcheckRun, StoredResult | None]]:
     """Every self-check of a user with its result, oldest first (for /mydata)."""
     stmt = (
-        select(SelfcheckRun, Result)
-        .join(Result, col(Result.run_id) == col(SelfcheckRun.id), isouter=True)
+        select(SelfcheckRun, StoredResult)
+        .join(StoredResult, col(StoredResult.run_id) == col(SelfcheckRun.id), isouter=True)
         .where(col(SelfcheckRun.user_id) == user_id)
         .order_by(col(SelfcheckRun.id))
     )

@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from bot.storage.models import (
     OPEN_STATUSES,
-    Answer,
     AnswerKind,
-    Result,
+    IndicatorAnswer,
     RunStatus,
     SelfcheckRun,
+    StoredResult,
     utcnow,
 )
 from bot.storage.repo.common import Conflict, _insert, changed_rows
@@ -107,7 +107,7 @@ def save_answer(
         "options": list(options) if kind is AnswerKind.OPTION else [],
         "answered_at": utcnow(),
     }
-    stmt = _insert(session, Answer).values(**values)
+    stmt = _insert(session, IndicatorAnswer).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["run_id", "indicator_id"],
         set_={k: values[k] for k in ("kind", "options", "answered_at")},
@@ -115,9 +115,9 @@ def save_answer(
     session.execute(stmt)
 
 
-def answers_for(session: Session, *, run_id: int) -> dict[str, Answer]:
+def answers_for(session: Session, *, run_id: int) -> dict[str, IndicatorAnswer]:
     """The run's answers by indicator id."""
-    rows = session.exec(select(Answer).where(col(Answer.run_id) == run_id)).all()
+    rows = session.exec(select(IndicatorAnswer).where(col(IndicatorAnswer.run_id) == run_id)).all()
     return {row.indicator_id: row for row in rows}
 
 
@@ -128,27 +128,27 @@ def save_result(
     overall: float | None,
     lens: float | None,
     areas: list[dict[str, Any]],
-) -> Result:
+) -> StoredResult:
     """Keep the scored result of a completed run."""
-    result = Result(run_id=run_id, overall=overall, lens=lens, areas=areas)
+    result = StoredResult(run_id=run_id, overall=overall, lens=lens, areas=areas)
     session.add(result)
     session.flush()
     return result
 
 
-def result_for(session: Session, *, run_id: int) -> Result | None:
+def result_for(session: Session, *, run_id: int) -> StoredResult | None:
     """The stored result of a run, if it was completed."""
-    return session.exec(select(Result).where(col(Result.run_id) == run_id)).first()
+    return session.exec(select(StoredResult).where(col(StoredResult.run_id) == run_id)).first()
 
 
 def previous_result(
     session: Session, *, user_id: int, before_run_id: int, scope: str | None = None
-) -> tuple[SelfcheckRun, Result] | None:
+) -> tuple[SelfcheckRun, StoredResult] | None:
     """The user's latest completed run other than this one (of ``scope`` if given), with its
     result (for "+12 in Education since March")."""
     stmt = (
-        select(SelfcheckRun, Result)
-        .join(Result, col(Result.run_id) == col(SelfcheckRun.id))
+        select(SelfcheckRun, StoredResult)
+        .join(StoredResult, col(StoredResult.run_id) == col(SelfcheckRun.id))
         .where(
             col(SelfcheckRun.user_id) == user_id,
             col(SelfcheckRun.id) != before_run_id,

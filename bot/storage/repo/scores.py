@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.storage.models import OfficialAreaScore, utcnow
+from bot.storage.models import OfficialScoreRow, utcnow
 from bot.storage.repo.common import _insert
 
 
@@ -29,7 +29,7 @@ def save_official_scores(session: Session, *, rows: Iterable[Any]) -> int:
             "source_url": row.source_url,
             "imported_at": now,
         }
-        stmt = _insert(session, OfficialAreaScore).values(**values)
+        stmt = _insert(session, OfficialScoreRow).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["city", "year", "area_id"],
             set_={k: values[k] for k in ("country", "score", "network_average", "source_url")}
@@ -40,9 +40,9 @@ def save_official_scores(session: Session, *, rows: Iterable[Any]) -> int:
     return count
 
 
-def official_scores(session: Session) -> list[OfficialAreaScore]:
+def official_scores(session: Session) -> list[OfficialScoreRow]:
     """Every imported per-area score, by city, year and area."""
-    stmt = select(OfficialAreaScore).order_by(
-        col(OfficialAreaScore.city), col(OfficialAreaScore.year), col(OfficialAreaScore.area_id)
+    stmt = select(OfficialScoreRow).order_by(
+        col(OfficialScoreRow.city), col(OfficialScoreRow.year), col(OfficialScoreRow.area_id)
     )
     return list(session.exec(stmt).all())

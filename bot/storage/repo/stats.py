@@ -10,24 +10,24 @@ from sqlmodel import Session, col, select
 from bot.storage.models import (
     Feedback,
     Question,
-    Result,
     RunStatus,
     SelfcheckRun,
+    StoredResult,
     User,
     VisitRequest,
 )
 
 
-def latest_results(session: Session) -> list[tuple[User, SelfcheckRun, Result]]:
+def latest_results(session: Session) -> list[tuple[User, SelfcheckRun, StoredResult]]:
     """Each user's latest completed self-check with its result (the matchmaking's input)."""
     stmt = (
-        select(User, SelfcheckRun, Result)
+        select(User, SelfcheckRun, StoredResult)
         .join(SelfcheckRun, col(SelfcheckRun.user_id) == col(User.id))
-        .join(Result, col(Result.run_id) == col(SelfcheckRun.id))
+        .join(StoredResult, col(StoredResult.run_id) == col(SelfcheckRun.id))
         .where(col(SelfcheckRun.status) == RunStatus.COMPLETED)
         .order_by(col(SelfcheckRun.finished_at).desc(), col(SelfcheckRun.id).desc())
     )
-    latest: dict[int, tuple[User, SelfcheckRun, Result]] = {}
+    latest: dict[int, tuple[User, SelfcheckRun, StoredResult]] = {}
     for user, run, result in session.exec(stmt).all():
         latest.setdefault(user.id, (user, run, result))
     return list(latest.values())
