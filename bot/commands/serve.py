@@ -81,6 +81,11 @@ def run_bot(args: argparse.Namespace) -> int:
         raise UserFacingError(
             "TELEGRAM_BOT_TOKEN is not set (try `icc-assistant playground` to run without Telegram)"
         )
+    if not settings.icc_admin_ids:
+        log.warning(
+            "ICC_ADMIN_IDS is empty: study-visit requests are stored but reach nobody "
+            "(officers are told so); set the secretariat's Telegram user ids"
+        )
     options = webhook_options(settings)
     listen = parse_listen(settings.icc_webhook_listen)  # polling serves /healthz there
     services = build_services(settings)

@@ -332,7 +332,11 @@ def _submit(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
         repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE, state_data={})
     turn.user.state, turn.user.state_data = DialogState.IDLE, {}
     done = Reply(
-        text=turn.t("visit_submitted", reference=request.reference or ""),
+        # Without secretariat ids nobody is told: say so rather than "sent".
+        text=turn.t(
+            "visit_submitted" if turn.services.settings.icc_admin_ids else "visit_stored_unrouted",
+            reference=request.reference or "",
+        ),
         edit=True,
         toast=turn.t("visit_sent_toast"),
     )

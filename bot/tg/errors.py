@@ -52,10 +52,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user = update.effective_user
     text = apology(user.language_code if user else None)
-    try:
-        if update.callback_query is not None:
-            # The press may already be answered; a second answer is refused, which is harmless.
+    if update.callback_query is not None:
+        try:
             await context.bot.answer_callback_query(update.callback_query.id, text=text)
+        except TelegramError as exc:  # already answered, or too old: the message still goes
+            log.info("could not answer the press in chat %s: %r", update.effective_chat.id, exc)
+    try:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:  # Telegram itself is failing: the log is all we can do
         log.warning("could not apologise in chat %s: %r", update.effective_chat.id, exc)

@@ -154,9 +154,11 @@ async def _edit(
         else:
             await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" in exc.message:
+        # Telegram's wording varies in case ("Message to edit not found"): compare folded.
+        reason = exc.message.lower()
+        if "not modified" in reason:
             return True  # a retried edit, or a press that changes nothing: already in place
-        if any(reason in exc.message for reason in _UNEDITABLE):
+        if any(known in reason for known in _UNEDITABLE):
             return False
         raise
     return True

@@ -56,6 +56,11 @@ TEXTS: dict[str, str] = {
         "✓ Request <b>{reference}</b> sent to the ICC secretariat. I will tell you here when its "
         "status changes; /myrequests lists your requests."
     ),
+    "visit_stored_unrouted": (
+        "Request <b>{reference}</b> is saved, but no one at the ICC secretariat is set up to "
+        "receive requests yet, so it has not reached anyone. /myrequests lists your requests; "
+        "please also write to the secretariat directly."
+    ),
     "visit_sent_toast": "Request sent",
     "visit_details_heading": "<b>Study-visit request {reference}</b>",
     "visit_request_line": "• <b>{reference}</b> {area}, {mentor}: {status} ({date})",

@@ -60,6 +60,11 @@ TEXTS: dict[str, str] = {
         "✓ Demande <b>{reference}</b> envoyée au secrétariat ICC. Je vous dirai ici quand son "
         "statut change ; /myrequests liste vos demandes."
     ),
+    "visit_stored_unrouted": (
+        "La demande <b>{reference}</b> est enregistrée, mais personne au secrétariat ICC n'est "
+        "encore configuré pour recevoir les demandes : elle n'est parvenue à personne. "
+        "/myrequests liste vos demandes ; écrivez aussi directement au secrétariat."
+    ),
     "visit_sent_toast": "Demande envoyée",
     "visit_details_heading": "<b>Demande de visite d'étude {reference}</b>",
     "visit_request_line": "• <b>{reference}</b> {area}, {mentor} : {status} ({date})",
