@@ -40,6 +40,7 @@ from retrieval.evaluation import (  # noqa: E402
     evaluate,
     fold_of,
     load_eval_set,
+    pipeline_outcome,
 )
 from retrieval.hybrid import Hit  # noqa: E402
 from retrieval.ingest import expand_paths  # noqa: E402
@@ -117,22 +118,6 @@ def _window_ranked(
     return hits
 
 
-def shipped_run(service: QAService, policy: AbstentionPolicy):
-    """The bot's pipeline with `policy`: retrieval as `ask` does it, then the answer."""
-    service._abstention = policy
-
-    def run(question: EvalQuestion) -> Outcome:
-        retrieval, searched = service.retrieve_turn(
-            question.question, k=10, previous=question.previous
-        )
-        answer = service.ask(question.question, previous=question.previous)
-        return Outcome(
-            retrieval.hits, answer.answered, answer.answer, merged=searched != question.question
-        )
-
-    return run
-
-
 def _row(name: str, s: Scores) -> str:
     langs = " ".join(f"{s.recall_by_language.get(lang, float('nan')):5.2f}" for lang in LANGUAGES)
     return (
@@ -195,7 +180,7 @@ def main() -> int:
     chosen = ["tune", "test"] if args.part == "both" else [args.part]
     for name in chosen:
         questions = parts[name]
-        shipped = evaluate(questions, shipped_run(service, DEFAULT_ABSTENTION))
+        shipped = evaluate(questions, lambda q: pipeline_outcome(service, q))
         plain = evaluate(questions, baseline.run)
         print(f"\n{name} part: {shipped.counts}")
         print(HEADER)

@@ -24,6 +24,7 @@ import yaml
 from retrieval.answer import MISSING_ANSWER_TYPE, MISSING_SPECIFICS, AbstentionPolicy
 from retrieval.chunking import Chunk
 from retrieval.hybrid import Hit
+from retrieval.qa import QAService
 
 #: Grade from which a passage counts as answering (the eval set's README suggests 2).
 RELEVANT_GRADE = 2
@@ -144,6 +145,14 @@ class Scores:
     markdown_answers: int
     counts: dict[str, int] = field(default_factory=dict)
     per_question: dict[str, int | None] = field(default_factory=dict)  # qid -> first hit rank
+
+
+def pipeline_outcome(service: QAService, question: EvalQuestion) -> Outcome:
+    """What the shipped pipeline does with `question`, exactly as `ask` runs it: the ranking
+    it searched (for recall) and the answer it gives (for abstention and key facts)."""
+    retrieval, searched = service.retrieve_turn(question.question, k=10, previous=question.previous)
+    answer = service.ask(question.question, previous=question.previous)
+    return Outcome(retrieval.hits, answer.answered, answer.answer, searched != question.question)
 
 
 def first_relevant_rank(question: EvalQuestion, hits: Sequence[Hit], depth: int = 10) -> int | None:

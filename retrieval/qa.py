@@ -173,12 +173,12 @@ class QAService:
         stands alone is never merged, whatever its length.
         """
         language = language or detect_language(question)
+        joint_text = f"{' '.join((previous or '').split())} {question}"
+        if previous and previous.strip() and is_elliptical(question):
+            return self._retrieve(joint_text, k, language, subject=question), joint_text
         alone = self._retrieve(question, k, language)
         if not previous or not previous.strip():
             return alone, question
-        joint_text = f"{' '.join(previous.split())} {question}"
-        if is_elliptical(question):
-            return self._retrieve(joint_text, k, language, subject=question), joint_text
         if len(question.split()) <= FRAGMENT_WORDS and self._abstention.is_weak(alone.evidence):
             joint = self._retrieve(joint_text, k, language, subject=question)
             if not self._abstention.is_weak(joint.evidence):

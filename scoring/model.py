@@ -289,6 +289,14 @@ class IndexModel(_Strict):
                 return area
         raise KeyError(f"unknown area '{area_id}'")
 
+    def area_name(self, area_id: str, lang: str) -> str:
+        """The area's name in `lang`, or its id when the model no longer has it (an old
+        request or result)."""
+        try:
+            return self.area(area_id).name_in(lang)
+        except KeyError:
+            return area_id
+
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError naming it otherwise."""
         for indicator in self.indicators:

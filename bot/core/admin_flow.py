@@ -28,7 +28,6 @@ from bot.core.texts import Safe, escape, t
 from bot.core.turn import Turn
 from bot.core.visit_notices import (
     NEXT_STATUSES,
-    area_name,
     request_details,
     request_line,
     status_buttons,
@@ -231,7 +230,7 @@ def requests_as_csv(session: Session, services: Services) -> bytes:
                 **{key: getattr(request, key) for key in REQUEST_COLUMNS if hasattr(request, key)},
                 "created_at": request.created_at.isoformat(timespec="seconds"),
                 "updated_at": request.updated_at.isoformat(timespec="seconds"),
-                "area": area_name(model, request.area_id, "en"),
+                "area": model.area_name(request.area_id, "en"),
                 "officer": officer.display_name if officer else "",
                 "officer_username": officer.username or "" if officer else "",
             }
@@ -319,7 +318,7 @@ def stats(turn: Turn, args: str) -> list[Reply]:
     model = turn.services.index_model
     if by_area:
         for area_id, n in by_area:
-            name = area_name(model, area_id, turn.lang)
+            name = model.area_name(area_id, turn.lang)
             lines.append(turn.t("stats_area_line", area=name, count=n))
     else:
         lines.append(turn.t("stats_none"))

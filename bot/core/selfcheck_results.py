@@ -131,7 +131,7 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     visit_buttons = tuple(
         (
             Button(
-                shorten(turn.t("btn_visit", area=_area_name(model, area.id, turn.lang)), 60),
+                shorten(turn.t("btn_visit", area=model.area_name(area.id, turn.lang)), 60),
                 # Handled by the study-visit flow (bot.core.visit_flow.results_button).
                 payloads.make(ButtonKind.VISIT_FROM_RESULTS, run.id, area.id),
             ),
@@ -152,13 +152,6 @@ def _consents(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     if not city or not any(a.strong and a.score is not None for a in result.areas):
         return []
     return privacy_flow.consent_questions(turn)
-
-
-def _area_name(model: IndexModel, area_id: str, lang: str) -> str:
-    try:
-        return model.area(area_id).name_in(lang)
-    except KeyError:
-        return area_id
 
 
 def _score_lines(turn: Turn, model: IndexModel, result: Result) -> list[Safe]:
@@ -188,7 +181,7 @@ def _score_lines(turn: Turn, model: IndexModel, result: Result) -> list[Safe]:
             turn.t(
                 "sc_area_line",
                 marker=marker,
-                area=_area_name(model, area.id, turn.lang),
+                area=model.area_name(area.id, turn.lang),
                 score=f"{area.score:.0f}" if area.score is not None else turn.t("sc_not_scored"),
                 network=network,
                 coverage=coverage,
@@ -201,7 +194,7 @@ def _weak_area_block(turn: Turn, model: IndexModel, area: AreaResult) -> Safe:
     lines: list[str] = [
         turn.t(
             "sc_weak_heading",
-            area=_area_name(model, area.id, turn.lang),
+            area=model.area_name(area.id, turn.lang),
             score=f"{area.score or 0:.0f}",
         ),
         escape(area.reason),
@@ -258,7 +251,7 @@ def _comparison(turn: Turn, run: SelfcheckRun, result: Result) -> Safe:
             continue
         delta = round(area.score - old)
         if delta:
-            deltas.append((abs(delta), delta, _area_name(model, area.id, turn.lang)))
+            deltas.append((abs(delta), delta, model.area_name(area.id, turn.lang)))
     heading = turn.t("sc_since_heading", date=f"{when:%Y-%m-%d}")
     if not deltas:
         return join_lines(heading, turn.t("sc_no_change", month=month))

@@ -23,7 +23,7 @@ from bot.core.ownership import owned
 from bot.core.payloads import ButtonKind
 from bot.core.texts import Safe
 from bot.core.turn import Turn
-from bot.core.visit_notices import area_name, notify_new_request, request_line
+from bot.core.visit_notices import notify_new_request, request_line
 from bot.storage import repo
 
 FORMATS = ("onsite", "online")
@@ -299,7 +299,7 @@ def _confirm_step(turn: Turn, draft: dict[str, Any], *, edit: bool) -> Reply:
     model = turn.services.index_model
     summary = join_lines(
         turn.t("visit_confirm_heading"),
-        turn.t("visit_field_area", value=area_name(model, draft["area"], turn.lang)),
+        turn.t("visit_field_area", value=model.area_name(draft["area"], turn.lang)),
         turn.t("visit_field_mentor", value=draft.get("mentor") or turn.t("visit_any_mentor")),
         turn.t("visit_field_format", value=turn.t(f"visit_format_{draft['format']}")),
         turn.t("visit_field_period", value=draft["period"]),

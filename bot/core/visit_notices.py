@@ -38,21 +38,13 @@ NEXT_STATUSES: dict[str, tuple[VisitStatus, ...]] = {
 # --- how a request reads ---------------------------------------------------------------------
 
 
-def area_name(model: IndexModel, area_id: str, lang: str) -> str:
-    """The area's name, or its id when the Index model no longer has it (an old request)."""
-    try:
-        return model.area(area_id).name_in(lang)
-    except KeyError:
-        return area_id
-
-
 def request_line(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
     """One line about a request: reference, area, mentor, status and date."""
     return t(
         lang,
         "visit_request_line",
         reference=request.reference or "",
-        area=area_name(model, request.area_id, lang),
+        area=model.area_name(request.area_id, lang),
         mentor=request.mentor_city or t(lang, "visit_any_mentor"),
         status=t(lang, f"visit_status_{request.status}"),
         date=f"{request.created_at:%Y-%m-%d}",
@@ -65,7 +57,7 @@ def request_details(lang: str, model: IndexModel, request: VisitRequest) -> Safe
     return join_lines(
         t(lang, "visit_details_heading", reference=request.reference or ""),
         t(lang, "visit_field_city", value=city),
-        t(lang, "visit_field_area", value=area_name(model, request.area_id, lang)),
+        t(lang, "visit_field_area", value=model.area_name(request.area_id, lang)),
         t(lang, "visit_field_mentor", value=request.mentor_city or t(lang, "visit_any_mentor")),
         t(lang, "visit_field_format", value=t(lang, f"visit_format_{request.format}")),
         t(lang, "visit_field_period", value=request.period),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.evaluation import EvalQuestion, Outcome, Scores, evaluate, load_eval_set
+from retrieval.evaluation import Scores, evaluate, load_eval_set, pipeline_outcome
 from retrieval.service import QAService, build_qa_service
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval"
@@ -34,15 +34,7 @@ def scores(bundled_index_dir: Path) -> Scores:
     questions = [q for q in load_eval_set(EVAL_SET) if q.part == "test"]
     assert len(questions) >= 120
 
-    def run(question: EvalQuestion) -> Outcome:
-        retrieval, searched = service.retrieve_turn(
-            question.question, k=10, previous=question.previous
-        )
-        answer = service.ask(question.question, previous=question.previous)
-        merged = searched != question.question
-        return Outcome(retrieval.hits, answer.answered, answer.answer, merged=merged)
-
-    return evaluate(questions, run)
+    return evaluate(questions, lambda q: pipeline_outcome(service, q))
 
 
 def test_recall_and_mrr_floors(scores: Scores) -> None:
