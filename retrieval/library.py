@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.chunking import CHUNK_SIZE, Chunk, chunk_document
 from retrieval.embedders import make_embedders
-from retrieval.errors import DocumentError
+from retrieval.errors import DocumentError, Reason
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DEFAULT_EMBEDDERS, SearchIndex
 from retrieval.ingest import apply_documents, embed_chunks, expand_paths, plan_ingest
@@ -51,6 +51,9 @@ class IngestReport:
     chunks_added: int
     pages: int
     errors: list[tuple[str, str]]
+    #: Short titles of the digests whose original this ingest added: their passages now give
+    #: way to the original's (see `retrieval.originals`).
+    originals_of: list[str] = field(default_factory=list)
 
 
 class DocumentLibrary:
@@ -104,14 +107,12 @@ class DocumentLibrary:
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise DocumentError(path.name, "the file cannot be read") from exc
+            raise DocumentError(path.name, Reason.UNREADABLE) from exc
         if size > max_bytes:
-            raise DocumentError(
-                path.name, f"the file is larger than the {max_bytes // 1_000_000 or 1} MB limit"
-            )
+            raise DocumentError(path.name, Reason.TOO_BIG, limit=max_bytes // 1_000_000 or 1)
         document = load_document(path)
         if document.pages is not None and document.pages > max_pages:
-            raise DocumentError(path.name, f"the document has more than {max_pages} pages")
+            raise DocumentError(path.name, Reason.TOO_MANY_PAGES, limit=max_pages)
         with self._write_lock:
             _, retriever = self._ready()
             indexed = self._indexed_hashes(retriever)
@@ -144,6 +145,8 @@ class DocumentLibrary:
                 progress=progress,
             )
             retriever.refresh()
+        new = {d.doc_id for d in documents}
+        titles = {c.doc_id: c.short_title for c in retriever.chunks() if c.digest}
         report = IngestReport(
             added=[d.doc_id for d in documents if d.doc_id not in indexed],
             updated=[d.doc_id for d in documents if d.doc_id in indexed],
@@ -151,6 +154,11 @@ class DocumentLibrary:
             chunks_added=written,
             pages=sum(d.pages or 0 for d in documents),
             errors=errors,
+            originals_of=sorted(
+                titles.get(digest, digest)
+                for digest, original in retriever.originals().items()
+                if original in new
+            ),
         )
         log.info(
             "ingest: %d added, %d updated, %d unchanged, %d chunks, %d errors",
