@@ -3,23 +3,30 @@
 Every format ends up as the same `LoadedDocument`: metadata plus sections, each section the text
 under one heading path (and, for PDFs, one page). HTML and DOCX are first rewritten as Markdown
 headings so one heading parser serves them all. Anything unreadable raises `DocumentError`
-naming the file and the reason; a loader never returns an empty document.
+naming the file and a `Reason`; a loader never returns an empty document. The files come from
+uploads, so the parsers meet hostile input: DOCX packages are unpacked within limits first
+(`retrieval.safe_zip`), and whatever a third-party parser raises on a malformed file becomes
+a refusal that names the file, never a traceback.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from retrieval.errors import DocumentError
+from retrieval.errors import DocumentError, Reason
 from retrieval.language import detect_language
+from retrieval.safe_zip import unpacked_safely
+
+log = logging.getLogger(__name__)
 
 #: File suffixes we can read, lower case.
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".txt")
@@ -68,18 +75,18 @@ def load_document(path: Path, *, data: bytes | None = None) -> LoadedDocument:
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        raise DocumentError(name, f"unsupported file type {suffix or '(none)'}")
+        raise DocumentError(name, Reason.UNSUPPORTED_TYPE, suffix=suffix or "(none)")
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise DocumentError(name, f"cannot be read ({exc.strerror or exc})") from exc
+            raise DocumentError(name, Reason.UNREADABLE) from exc
     if not data.strip():
-        raise DocumentError(name, "the file is empty")
+        raise DocumentError(name, Reason.EMPTY)
     meta, sections, pages = reader(name, data)
     kept = tuple(s for s in sections if s.text.strip())
     if not kept:
-        raise DocumentError(name, "no text could be extracted from it")
+        raise DocumentError(name, Reason.NO_TEXT)
     fallback_title = path.stem.replace("-", " ").replace("_", " ").strip() or name
     title = str(meta.get("title") or fallback_title).strip()
     sample = " ".join(s.text for s in kept[:5])[:3000]
@@ -103,11 +110,11 @@ Reader = Callable[[str, bytes], tuple[dict[str, object], list[Section], int | No
 
 def _decode(name: str, data: bytes) -> str:
     if b"\x00" in data[:4096]:
-        raise DocumentError(name, "this is a binary file, not text")
+        raise DocumentError(name, Reason.BINARY)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(name, "the text is not valid UTF-8") from exc
+        raise DocumentError(name, Reason.NOT_UTF8) from exc
 
 
 def sections_from_markdown(text: str) -> list[Section]:
@@ -147,7 +154,7 @@ def _read_markdown(name: str, data: bytes) -> tuple[dict[str, object], list[Sect
         try:
             loaded = yaml.safe_load(match.group(1))
         except yaml.YAMLError as exc:
-            raise DocumentError(name, "its front matter is not valid YAML") from exc
+            raise DocumentError(name, Reason.BAD_FRONT_MATTER) from exc
         if isinstance(loaded, dict):
             meta = {str(k): v for k, v in loaded.items()}
         text = text[match.end() :]
@@ -169,21 +176,32 @@ def _read_text(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
 def _read_pdf(name: str, data: bytes) -> tuple[dict[str, object], list[Section], int]:
     # lazy: each format's parser loads only for a file of that format
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        # Official PDFs are often encrypted with an empty user password (only editing is
+        # restricted): they open with "". AES needs `cryptography`, a runtime dependency.
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(name, "the PDF is password-protected")
+            raise DocumentError(name, Reason.PDF_PASSWORD)
         pages = [(page.extract_text() or "") for page in reader.pages]
         info = reader.metadata
         title = str(info.title).strip() if info and info.title else ""
     except DocumentError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise DocumentError(name, "the PDF is damaged and cannot be read") from exc
+    except FileNotDecryptedError as exc:
+        raise DocumentError(name, Reason.PDF_PASSWORD) from exc
+    except (DependencyError, NotImplementedError) as exc:
+        raise DocumentError(name, Reason.PDF_ENCRYPTION) from exc
+    except LimitReachedError as exc:
+        raise DocumentError(name, Reason.PDF_UNPACKED) from exc
+    # A malformed PDF can make pypdf raise almost anything (ValueError, KeyError, struct.error,
+    # RecursionError...): each is a damaged upload to refuse by name, not a crash.
+    except Exception as exc:
+        log.warning("%s: pypdf failed with %s: %s", name, type(exc).__name__, exc)
+        raise DocumentError(name, Reason.PDF_DAMAGED) from exc
     if not any(text.strip() for text in pages):
-        raise DocumentError(name, "the PDF has no text layer (a scan?); send a text PDF")
+        raise DocumentError(name, Reason.PDF_SCAN)
     sections = [Section((), text.strip(), page=n) for n, text in enumerate(pages, 1)]
     return ({"title": title} if title else {}), sections, len(pages)
 
@@ -211,26 +229,57 @@ def _read_html(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
     return meta, sections, None
 
 
+#: The first bytes of an OLE compound file: an old .doc, or a password-protected DOCX (Office
+#: wraps an encrypted package in one, with an "EncryptionInfo" stream).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
 def _read_docx(name: str, data: bytes) -> tuple[dict[str, object], list[Section], None]:
+    if data.startswith(_OLE_MAGIC):
+        encrypted = _OLE_ENCRYPTION_INFO in data
+        raise DocumentError(name, Reason.DOCX_PASSWORD if encrypted else Reason.DOCX_OLD_FORMAT)
+    # Unpacked within limits before python-docx or lxml sees a byte (see retrieval.safe_zip).
+    package = unpacked_safely(name, data)
     # lazy: each format's parser loads only for a file of that format
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(
-            name, "not a readable DOCX file (damaged or password-protected)"
-        ) from exc
+        meta, lines = _docx_lines(docx.Document(io.BytesIO(package)))
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError(name, Reason.DOCX_BROKEN_XML) from exc
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        # No content types, no main part, or a main part that is not a Word document (a
+        # spreadsheet renamed .docx): python-docx says so with these.
+        raise DocumentError(name, Reason.DOCX_NOT_WORD) from exc
+    # As for PDFs: a malformed package can fail anywhere in python-docx; refuse it by name.
+    except Exception as exc:
+        log.warning("%s: python-docx failed with %s: %s", name, type(exc).__name__, exc)
+        raise DocumentError(name, Reason.DOCX_DAMAGED) from exc
+    _, sections, _ = _read_markdown(name, "\n".join(lines).encode())
+    return meta, sections, None
+
+
+def _docx_lines(document: Any) -> tuple[dict[str, object], list[str]]:
+    """The title and the Markdown lines of a python-docx document (headings become #)."""
     meta: dict[str, object] = {}
     if document.core_properties.title:
         meta["title"] = document.core_properties.title
     lines: list[str] = []
+    # python-docx finds a paragraph's style by XPath over all styles on every call (seconds for
+    # a long document), so each style id is looked up once.
+    names: dict[str | None, str] = {}
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
-        style = paragraph.style.name if paragraph.style is not None else ""
         if not text:
             continue
+        style_id = paragraph._p.style
+        if style_id not in names:
+            found = paragraph.style
+            names[style_id] = (found.name or "") if found is not None else ""
+        style = names[style_id]
         if style == "Title":
             meta.setdefault("title", text)
         elif match := re.match(r"Heading (\d)", style or ""):
@@ -240,8 +289,7 @@ def _read_docx(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
     for table in document.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text.strip() for cell in row.cells) + "\n")
-    _, sections, _ = _read_markdown(name, "\n".join(lines).encode())
-    return meta, sections, None
+    return meta, lines
 
 
 _READERS: dict[str, Reader] = {

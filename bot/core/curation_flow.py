@@ -2,8 +2,9 @@
 
 An uploaded file is checked before the index is touched: its type (suffix and the file's own
 signature), its size, then what the retrieval layer finds in it (pages, text, encryption). Only
-a file that passes all of that is indexed, incrementally; a refusal names the reason and leaves
-the index as it was. A CSV is read as official per-area city scores instead (scoring.cities).
+a file that passes all of that is indexed, incrementally; a refusal names the file and the reason
+in the admin's language (each retrieval `Reason` has a ``doc_<code>`` text) and leaves the index
+as it was. A CSV is read as official per-area city scores instead (scoring.cities).
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
 #: Largest accepted upload, and most pages in one document.
 MAX_UPLOAD_BYTES = 10_000_000
 MAX_PAGES = 400
-#: Corpus file types, with the bytes such a file must start with (None: text, no signature).
-CORPUS_TYPES: dict[str, bytes | None] = {
-    ".pdf": b"%PDF-",
-    ".docx": b"PK\x03\x04",
+#: Corpus file types, with the bytes such a file may start with (None: text, no signature). A
+#: DOCX is a zip; an OLE file named .docx is let through so the loader can say which it is (a
+#: password-protected DOCX or an old .doc), both things an admin can fix.
+CORPUS_TYPES: dict[str, tuple[bytes, ...] | None] = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
     ".html": None,
     ".htm": None,
     ".md": None,
@@ -64,8 +67,18 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
                 path, max_bytes=MAX_UPLOAD_BYTES, max_pages=MAX_PAGES
             )
         except DocumentError as exc:
-            return [Reply(text=turn.t("upload_refused", name=name, reason=exc.reason))]
+            return [Reply(text=turn.t("upload_refused", name=name, reason=refusal(turn, exc)))]
     return [Reply(text=_report(turn, name, report))]
+
+
+def refusal(turn: Turn, error: DocumentError) -> str:
+    """Why the retrieval layer refused a file, in the admin's language.
+
+    An error without a code (a plain sentence from an older caller) is shown in its English.
+    """
+    if error.code is None:
+        return error.reason
+    return turn.t(f"doc_{error.code}", **error.details)
 
 
 def safe_filename(filename: str) -> str:
@@ -98,7 +111,11 @@ def _report(turn: Turn, name: str, report: IngestReport) -> str:
     if report.unchanged and not report.added and not report.updated:
         return turn.t("upload_unchanged", name=name)
     key = "upload_updated" if report.updated else "upload_added"
-    return turn.t(key, name=name, pages=report.pages, passages=report.chunks_added)
+    text = turn.t(key, name=name, pages=report.pages, passages=report.chunks_added)
+    # The admin should know the bundled digest now yields to this file (`retrieval.originals`).
+    for digest in report.originals_of:
+        text += "\n" + turn.t("upload_original_of", digest=digest)
+    return text
 
 
 def _load_scores(turn: Turn, name: str, file: IncomingFile) -> Reply:

@@ -100,6 +100,21 @@ def test_a_good_pdf_is_indexed_then_answers_and_can_be_removed(
     assert "Usage" in only(admin.send("/remove")).text
 
 
+def test_an_uploaded_original_is_named_as_the_original_of_our_digest(
+    assistant: Assistant, services: Services
+) -> None:
+    cover = (
+        "Recommendation CM/Rec(2015)1 of the Committee of Ministers to member States on "
+        "intercultural integration. (Adopted by the Committee of Ministers on 21 January 2015.)"
+    )
+    reply = upload(assistant, "CMRec(2015)1E.pdf", make_pdf([cover]))
+    assert "indexed: 1 pages" in reply.text
+    assert "original of our digest <i>CM/Rec(2015)1</i>" in reply.text
+    assert only(
+        assistant.handle(Incoming(user_id=ADMIN, chat_id=ADMIN, text="/remove cmrec-2015-1e"))
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "content", "size", "reason"),
     [

@@ -65,11 +65,16 @@ TEXTS: dict[str, str] = {
     "file_not_supported": "I cannot use files here. Type your question instead, or see /help.",
     "unknown_command": "I do not know the command {command}. See /help.",
     "stale_button": "That button no longer applies. Here is where you are now.",
+    "already_done": "Done: that was already saved.",
     "invalid_button": "Sorry, I cannot use that button.",
     "foreign_button": "That button belongs to someone else's conversation.",
     "internal_error": "Sorry, something went wrong on my side. Please try again in a moment.",
     # sent by the Telegram transport itself, as plain text: no markup in these two
     "apology": "Sorry, something went wrong on our side. Please try again in a moment.",
+    "apology_parts_missing": (
+        "Sorry, part {missing} of {total} of my reply did not reach you. Please try again in a "
+        "moment."
+    ),
     "private_chat_only": (
         "I only talk in private chats: open a chat with me to ask questions or run a self-check."
     ),
@@ -149,6 +154,12 @@ TEXTS: dict[str, str] = {
     "sc_lens": "Intercultural lens: <b>{score}</b>/100",
     "sc_area_line": "{marker} {area}: <b>{score}</b>{network}{coverage}",
     "sc_network": " (network {value})",
+    "sc_peer": " (member cities {value})",
+    "sc_peer_note": (
+        "<i>Member cities: the average of the self-assessments of {count} member cities using "
+        "this assistant (each city's latest shared self-check of this kind, in whole points). "
+        "Estimates, not official results.</i>"
+    ),
     "sc_coverage": " — {percent}% of the area covered",
     "sc_not_scored": "not scored",
     "sc_weak_marker": "⚠️",
@@ -160,7 +171,7 @@ TEXTS: dict[str, str] = {
     "sc_no_weak": "No weak area in this check. Well done!",
     "sc_weak_heading": "<b>Weak area: {area}</b> ({score}/100)",
     "sc_mentors_heading": "Mentor cities to learn from:",
-    "sc_mentor_line": "• <b>{city}</b> ({country}): {reason} {link}",
+    "sc_mentor_line": "• <b>{city}</b> ({country}): {reason}{notes} {link}",
     "sc_no_mentor": "No mentor city is documented for this area yet.",
     "sc_guides_heading": "From the ICC guides:",
     "sc_guide_line": "• {link}{where}: “{quote}”",
@@ -192,14 +203,30 @@ TEXTS: dict[str, str] = {
         "Area highlighted as a strength of its {year} ICC Index report"
     ),
     "mentor_evidence_practice": "Documented good practice in this area",
+    # a mentor known only by its evidence, and what a practice's source is (scoring.cities)
+    "mentor_score_only": "{evidence} (no practice documented in this area yet)",
+    "mentor_note_in_english": "(practice described in English)",
+    "mentor_note_icc_listing": "(listed among the ICC good practices)",
+    "mentor_note_listing": "(listed on a page of {site})",
+    "mentor_note_other_city": "(source: a {city} page)",
     # privacy
     "privacy_retention": (
         "Personal data is deleted after {days} days without contact; questions then stay only "
         "as anonymous statistics."
     ),
+    "privacy_secretariat": (
+        "<b>What the ICC secretariat keeps.</b> Its notification of a new study-visit request "
+        "names your city, not you; your name and username reach it only through my own data "
+        "(its /export), which /forget deletes. After /forget, or {days} days without contact, "
+        "a request keeps only its reference, area, mentor city, format, group size, status and "
+        "dates (filed, last changed): no name, city, period wanted or note. That is what the "
+        "secretariat needs to honour an accepted visit, and it is kept as the network's record "
+        "of study visits, with no time limit. Messages the secretariat already received in "
+        "Telegram stay in its chat."
+    ),
     "privacy_rights": (
         "/mydata sends you everything I store about you. /forget deletes it: your self-checks "
-        "are removed and your study-visit requests kept only without your name."
+        "are removed and your study-visit requests kept only as said above."
     ),
     "privacy_consent_mentor": "Proposed as a mentor city from your self-check strengths: {value}",
     "privacy_consent_results": "Self-check results shared with the ICC secretariat: {value}",
@@ -219,19 +246,25 @@ TEXTS: dict[str, str] = {
     ),
     "consent_ask_r": (
         "And may the ICC secretariat see your self-check results (by city, not by name) to "
-        "suggest joint study visits and in its exports? You can change this in /privacy."
+        "suggest joint study visits and in its exports, and may they count in the average of "
+        "member cities other officers see (only within an average of at least 5 cities, never "
+        "alone)? You can change this in /privacy."
     ),
     "consent_saved": "Saved",
     "consent_saved_m_1": "Thank you: your city can be proposed as a mentor in its strong areas.",
     "consent_saved_m_0": "Noted: your city will not be proposed as a mentor from your self-checks.",
-    "consent_saved_r_1": "Thank you: the secretariat may use your self-check results.",
+    "consent_saved_r_1": (
+        "Thank you: the secretariat may use your self-check results, and they count in the "
+        "member cities' average."
+    ),
     "consent_saved_r_0": "Noted: your self-check results stay private.",
     "mydata_intro": "Here is everything I store about you.",
     "mydata_caption": "Your data in the ICC Policy Assistant (JSON)",
     "forget_confirm": (
         "<b>Delete your data?</b>\n"
         "Your profile, self-check answers and results are deleted; your study-visit requests "
-        "are kept for the network's records without your name or note; your questions stay only "
+        "keep only their reference, area, mentor city, format, group size, status and dates, "
+        "for the network's records (no name, city, period or note); your questions stay only "
         "as anonymous statistics. This cannot be undone."
     ),
     "btn_forget_yes": "Yes, delete my data",

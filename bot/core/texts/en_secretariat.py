@@ -51,6 +51,7 @@ TEXTS: dict[str, str] = {
     "visit_field_status": "Status: <b>{value}</b>",
     "visit_any_mentor": "chosen by the secretariat",
     "visit_no_city": "no member city given",
+    "visit_city_forgotten": "removed with the officer's personal data",
     "visit_cancelled": "The study-visit request was cancelled; nothing was sent.",
     "visit_submitted": (
         "✓ Request <b>{reference}</b> sent to the ICC secretariat. I will tell you here when its "
@@ -81,7 +82,10 @@ TEXTS: dict[str, str] = {
     "myrequests_none": "You have no study-visit request yet. Start one with /visit.",
     # the secretariat
     "admin_only": "Sorry, this command is for the ICC secretariat only.",
-    "admin_new_request": "<b>New study-visit request</b> from {who}",
+    "admin_new_request": (
+        "<b>New study-visit request</b> (the officer's name and username are in /export while "
+        "they keep their data)"
+    ),
     "admin_also_weak": "Other cities working on this area (joint visit?): {cities}",
     "btn_status_forwarded": "Forward",
     "btn_status_accepted": "Accept",
@@ -109,6 +113,16 @@ TEXTS: dict[str, str] = {
     "stats_selfchecks": "Self-checks completed: {count}",
     "stats_requests_heading": "Study-visit requests by area (all time):",
     "stats_area_line": "• {area}: {count}",
+    "stats_peers_heading": (
+        "<b>Member cities' self-assessments by area</b> (latest shared self-check of each city, "
+        "model {version}; an average is shown from {min} cities):"
+    ),
+    "stats_peers_line": "• {area}: {parts}",
+    "stats_peers_shown": "{scope} {average} ({count} cities)",
+    "stats_peers_few": "{scope}: {count}/{min} cities, not shown",
+    "stats_peers_no_city": "0/{min} cities, not shown",
+    "stats_peers_nobody": "• no member city has shared a self-check with this model yet",
+    "stats_peers_scope_area": "one-area check",
     # corpus curation
     "upload_refused": "I did not index <b>{name}</b>: {reason}. The index is unchanged.",
     "upload_bad_type": "{suffix} files are not accepted (send PDF, DOCX, HTML or Markdown)",
@@ -119,7 +133,35 @@ TEXTS: dict[str, str] = {
     "upload_updated": (
         "✓ <b>{name}</b> replaced its earlier version: {pages} pages, {passages} passages."
     ),
+    "upload_original_of": (
+        "It is the original of our digest <i>{digest}</i>: its passages now come first for "
+        "that document, and answers quote it instead of the digest."
+    ),
     "upload_unchanged": "<b>{name}</b> is already indexed, unchanged.",
+    # why a file was refused (retrieval.errors.Reason), after "I did not index <b>x</b>: "
+    "doc_unsupported_type": "{suffix} files are not accepted",
+    "doc_unreadable": "the file cannot be read",
+    "doc_empty": "the file is empty",
+    "doc_no_text": "no text could be extracted from it",
+    "doc_binary": "this is a binary file, not text",
+    "doc_not_utf8": "the text is not valid UTF-8; save it as UTF-8 and send it again",
+    "doc_bad_front_matter": "its front matter (the header between ---) is not valid YAML",
+    "doc_too_big": "the file is larger than the {limit} MB limit",
+    "doc_too_many_pages": "the document has more than {limit} pages; send it in parts",
+    "doc_pdf_password": "the PDF is password-protected; upload an unprotected copy",
+    "doc_pdf_encryption": "the PDF uses an encryption I cannot open; upload an unprotected copy",
+    "doc_pdf_damaged": "the PDF is damaged and cannot be read",
+    "doc_pdf_scan": "the PDF has no text layer (a scan?); send a text PDF",
+    "doc_pdf_unpacked": "the PDF unpacks to more data than allowed (damaged or hostile)",
+    "doc_docx_damaged": "not a readable DOCX file: the zip package is damaged",
+    "doc_docx_password": "the DOCX is password-protected; upload an unprotected copy",
+    "doc_docx_old_format": "this is an old Word (.doc) file; save it as .docx and send it again",
+    "doc_docx_not_word": "not a readable DOCX file: it holds no Word document",
+    "doc_docx_broken_xml": "not a readable DOCX file: its XML is broken (save it again in Word)",
+    "doc_zip_unpacked": "the DOCX unpacks to more than {limit} MB",
+    "doc_zip_entries": "the DOCX holds {count} files, more than the {limit} allowed",
+    "doc_zip_ratio": "the DOCX part {part} is compressed suspiciously tightly (a zip bomb?)",
+    "doc_zip_method": "the DOCX uses a compression Word never writes ({method})",
     "scores_refused": "I did not load <b>{name}</b>: {reason}",
     "scores_loaded": "✓ {count} official area scores loaded for {cities} cities: {names}.",
     "documents_none": "No document is indexed.",

@@ -78,6 +78,7 @@ TEXTS: dict[str, str] = {
     ),
     "unknown_command": "Je ne connais pas la commande {command}. Voyez /help.",
     "stale_button": "Ce bouton n'est plus valable. Voici où vous en êtes.",
+    "already_done": "C'est fait : c'était déjà enregistré.",
     "invalid_button": "Désolé, je ne peux pas utiliser ce bouton.",
     "foreign_button": "Ce bouton appartient à la conversation de quelqu'un d'autre.",
     "internal_error": (
@@ -86,6 +87,10 @@ TEXTS: dict[str, str] = {
     # envoyés par le transport Telegram lui-même, en texte brut : aucun balisage ici
     "apology": (
         "Désolé, un problème est survenu de notre côté. Veuillez réessayer dans un instant."
+    ),
+    "apology_parts_missing": (
+        "Désolé, la partie {missing} sur {total} de ma réponse ne vous est pas parvenue. "
+        "Veuillez réessayer dans un instant."
     ),
     "private_chat_only": (
         "Je ne réponds qu'en conversation privée : écrivez-moi directement pour poser une "
@@ -100,7 +105,7 @@ TEXTS: dict[str, str] = {
     ),
     "qa_heading_sources": "<b>Sources</b>",
     "qa_source_line": "[{n}] {link}{where}",
-    "qa_digest_of": "notre synthèse de {link}",
+    "qa_digest_of": "{link} (notre synthèse)",
     "qa_page": "p. {page}",
     "qa_not_covered": (
         "Je n'ai pas trouvé cela dans les documents ICC dont je dispose, et je préfère ne pas "
@@ -172,6 +177,12 @@ TEXTS: dict[str, str] = {
     "sc_lens": "Prisme interculturel : <b>{score}</b>/100",
     "sc_area_line": "{marker} {area} : <b>{score}</b>{network}{coverage}",
     "sc_network": " (réseau {value})",
+    "sc_peer": " (villes membres {value})",
+    "sc_peer_note": (
+        "<i>Villes membres : moyenne des auto-évaluations de {count} villes membres utilisant "
+        "cet assistant (la dernière auto-évaluation partagée de chaque ville, du même type, en "
+        "points entiers). Des estimations, pas des résultats officiels.</i>"
+    ),
     "sc_coverage": " — {percent} % du domaine couvert",
     "sc_not_scored": "non noté",
     "sc_weak_marker": "⚠️",
@@ -185,9 +196,9 @@ TEXTS: dict[str, str] = {
     "sc_no_weak": "Aucun domaine faible dans cette évaluation. Bravo !",
     "sc_weak_heading": "<b>Domaine faible : {area}</b> ({score}/100)",
     "sc_mentors_heading": "Villes mentors dont s'inspirer :",
-    "sc_mentor_line": "• <b>{city}</b> ({country}) : {reason} {link}",
+    "sc_mentor_line": "• <b>{city}</b> ({country}) : {reason}{notes} {link}",
     "sc_no_mentor": "Aucune ville mentor n'est encore documentée pour ce domaine.",
-    "sc_guides_heading": "Dans les guides ICC :",
+    "sc_guides_heading": "Dans les guides ICC (extraits en anglais) :",
     "sc_guide_line": "• {link}{where} : « {quote} »",
     "sc_source": "source",
     "sc_since_heading": "<b>Depuis votre auto-évaluation précédente</b> ({date}) :",
@@ -224,14 +235,32 @@ TEXTS: dict[str, str] = {
         "Domaine souligné comme un point fort (rapport de l'Index ICC de {year})"
     ),
     "mentor_evidence_practice": "Bonne pratique documentée dans ce domaine",
+    # ville connue par ses seuls résultats, et nature de la source d'une pratique
+    "mentor_score_only": "{evidence} (aucune pratique documentée dans ce domaine à ce jour)",
+    "mentor_note_in_english": "(pratique décrite en anglais)",
+    "mentor_note_icc_listing": "(répertoriée parmi les bonnes pratiques ICC)",
+    "mentor_note_listing": "(répertoriée sur une page de liste de {site})",
+    "mentor_note_other_city": "(source : une page de {city})",
     # privacy
     "privacy_retention": (
         "Les données personnelles sont supprimées après {days} jours sans contact ; les "
         "questions ne restent alors que comme statistiques anonymes."
     ),
+    "privacy_secretariat": (
+        "<b>Ce que garde le secrétariat ICC.</b> Sa notification d'une nouvelle demande de "
+        "visite d'étude indique votre ville, pas votre nom ; votre nom et votre nom "
+        "d'utilisateur ne lui parviennent que par mes propres données (son /export), que "
+        "/forget efface. Après /forget, ou {days} jours sans contact, une demande ne garde que "
+        "sa référence, son domaine, la ville mentor, le format, la taille du groupe, le statut "
+        "et ses dates (dépôt, dernier changement) : ni nom, ni ville, ni période souhaitée, ni "
+        "note. C'est ce dont le secrétariat a besoin pour honorer une visite acceptée ; elle est "
+        "conservée sans limite de durée comme archive des visites d'étude du réseau. Les "
+        "messages que le secrétariat a déjà reçus dans Telegram restent dans sa conversation."
+    ),
     "privacy_rights": (
         "/mydata vous envoie tout ce que je conserve sur vous. /forget l'efface : vos "
-        "auto-évaluations sont supprimées et vos demandes de visite conservées sans votre nom."
+        "auto-évaluations sont supprimées et vos demandes de visite ne sont conservées que "
+        "comme indiqué ci-dessus."
     ),
     "privacy_consent_mentor": (
         "Proposition comme ville mentor d'après les points forts de vos auto-évaluations : {value}"
@@ -255,7 +284,9 @@ TEXTS: dict[str, str] = {
     ),
     "consent_ask_r": (
         "Et le secrétariat ICC peut-il voir vos résultats d'auto-évaluation (par ville, pas par "
-        "nom) pour suggérer des visites conjointes et dans ses exports ? Modifiable dans /privacy."
+        "nom) pour suggérer des visites conjointes et dans ses exports, et peuvent-ils compter "
+        "dans la moyenne des villes membres que voient d'autres responsables (seulement dans "
+        "une moyenne d'au moins 5 villes, jamais seuls) ? Modifiable dans /privacy."
     ),
     "consent_saved": "Enregistré",
     "consent_saved_m_1": (
@@ -264,15 +295,20 @@ TEXTS: dict[str, str] = {
     "consent_saved_m_0": (
         "C'est noté : votre ville ne sera pas proposée comme mentor d'après vos auto-évaluations."
     ),
-    "consent_saved_r_1": "Merci : le secrétariat pourra utiliser vos résultats d'auto-évaluation.",
+    "consent_saved_r_1": (
+        "Merci : le secrétariat pourra utiliser vos résultats d'auto-évaluation, et ils "
+        "compteront dans la moyenne des villes membres."
+    ),
     "consent_saved_r_0": "C'est noté : vos résultats d'auto-évaluation restent privés.",
     "mydata_intro": "Voici tout ce que je conserve sur vous.",
     "mydata_caption": "Vos données dans l'Assistant politique ICC (JSON)",
     "forget_confirm": (
         "<b>Supprimer vos données ?</b>\n"
         "Votre profil, vos réponses et résultats d'auto-évaluation sont supprimés ; vos demandes "
-        "de visite d'étude sont conservées pour les archives du réseau, sans votre nom ni votre "
-        "note ; vos questions ne restent que comme statistiques anonymes. C'est irréversible."
+        "de visite d'étude ne gardent que leur référence, leur domaine, la ville mentor, le "
+        "format, la taille du groupe, le statut et leurs dates, pour les archives du réseau "
+        "(ni nom, ni ville, ni période, ni note) ; vos questions ne restent que comme "
+        "statistiques anonymes. C'est irréversible."
     ),
     "btn_forget_yes": "Oui, supprimer mes données",
     "btn_forget_no": "Non, les garder",
@@ -282,4 +318,43 @@ TEXTS: dict[str, str] = {
     "forget_done_toast": "Supprimé",
     "forget_kept": "Rien n'a été supprimé.",
     **SECRETARIAT_TEXTS,
+}
+
+
+#: The countries of the city data (corpus/cities/*.csv, in English there) in French; a test
+#: checks that every country of the data has its name here.
+COUNTRY_NAMES: dict[str, str] = {
+    "Australia": "Australie",
+    "Canada": "Canada",
+    "Croatia": "Croatie",
+    "Cyprus": "Chypre",
+    "Denmark": "Danemark",
+    "Faroe Islands": "Îles Féroé",
+    "France": "France",
+    "Germany": "Allemagne",
+    "Greece": "Grèce",
+    "Hungary": "Hongrie",
+    "Iceland": "Islande",
+    "Ireland": "Irlande",
+    "Israel": "Israël",
+    "Italy": "Italie",
+    "Japan": "Japon",
+    "Luxembourg": "Luxembourg",
+    "Malta": "Malte",
+    "Mexico": "Mexique",
+    "Morocco": "Maroc",
+    "Netherlands": "Pays-Bas",
+    "New Zealand": "Nouvelle-Zélande",
+    "Norway": "Norvège",
+    "Poland": "Pologne",
+    "Portugal": "Portugal",
+    "Serbia": "Serbie",
+    "South Korea": "Corée du Sud",
+    "Spain": "Espagne",
+    "Sweden": "Suède",
+    "Switzerland": "Suisse",
+    "Turkey": "Turquie",
+    "Ukraine": "Ukraine",
+    "United Kingdom": "Royaume-Uni",
+    "United States": "États-Unis",
 }

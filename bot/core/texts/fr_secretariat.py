@@ -55,6 +55,7 @@ TEXTS: dict[str, str] = {
     "visit_field_status": "Statut : <b>{value}</b>",
     "visit_any_mentor": "choisie par le secrétariat",
     "visit_no_city": "aucune ville membre indiquée",
+    "visit_city_forgotten": "effacée avec les données personnelles de l'agent",
     "visit_cancelled": "La demande de visite d'étude est annulée ; rien n'a été envoyé.",
     "visit_submitted": (
         "✓ Demande <b>{reference}</b> envoyée au secrétariat ICC. Je vous dirai ici quand son "
@@ -91,7 +92,10 @@ TEXTS: dict[str, str] = {
     ),
     # the secretariat
     "admin_only": "Désolé, cette commande est réservée au secrétariat ICC.",
-    "admin_new_request": "<b>Nouvelle demande de visite d'étude</b> de {who}",
+    "admin_new_request": (
+        "<b>Nouvelle demande de visite d'étude</b> (le nom et le nom d'utilisateur de l'agent "
+        "figurent dans /export tant qu'il conserve ses données)"
+    ),
     "admin_also_weak": "Autres villes travaillant sur ce domaine (visite conjointe ?) : {cities}",
     "btn_status_forwarded": "Transmettre",
     "btn_status_accepted": "Accepter",
@@ -119,6 +123,19 @@ TEXTS: dict[str, str] = {
     "stats_selfchecks": "Auto-évaluations terminées : {count}",
     "stats_requests_heading": "Demandes de visite d'étude par domaine (depuis le début) :",
     "stats_area_line": "• {area} : {count}",
+    "stats_peers_heading": (
+        "<b>Auto-évaluations des villes membres par domaine</b> (dernière auto-évaluation "
+        "partagée de chaque ville, modèle {version} ; une moyenne est montrée à partir de {min} "
+        "villes) :"
+    ),
+    "stats_peers_line": "• {area} : {parts}",
+    "stats_peers_shown": "{scope} {average} ({count} villes)",
+    "stats_peers_few": "{scope} : {count}/{min} villes, non montrée",
+    "stats_peers_no_city": "0/{min} villes, non montrée",
+    "stats_peers_nobody": (
+        "• aucune ville membre n'a encore partagé d'auto-évaluation avec ce modèle"
+    ),
+    "stats_peers_scope_area": "évaluation d'un domaine",
     # corpus curation
     "upload_refused": "Je n'ai pas indexé <b>{name}</b> : {reason}. L'index est inchangé.",
     "upload_bad_type": (
@@ -131,7 +148,49 @@ TEXTS: dict[str, str] = {
     "upload_updated": (
         "✓ <b>{name}</b> remplace sa version précédente : {pages} pages, {passages} passages."
     ),
+    "upload_original_of": (
+        "C'est l'original de notre synthèse <i>{digest}</i> : ses passages passent désormais "
+        "en premier pour ce document, et les réponses le citent à la place de la synthèse."
+    ),
     "upload_unchanged": "<b>{name}</b> est déjà indexé, inchangé.",
+    # pourquoi un fichier est refusé (retrieval.errors.Reason), après « Je n'ai pas indexé x : »
+    "doc_unsupported_type": "les fichiers {suffix} ne sont pas acceptés",
+    "doc_unreadable": "le fichier ne peut pas être lu",
+    "doc_empty": "le fichier est vide",
+    "doc_no_text": "aucun texte n'a pu en être extrait",
+    "doc_binary": "c'est un fichier binaire, pas du texte",
+    "doc_not_utf8": (
+        "le texte n'est pas en UTF-8 valide ; enregistrez-le en UTF-8 et envoyez-le de nouveau"
+    ),
+    "doc_bad_front_matter": "son en-tête (entre les ---) n'est pas du YAML valide",
+    "doc_too_big": "le fichier dépasse la limite de {limit} Mo",
+    "doc_too_many_pages": "le document a plus de {limit} pages ; envoyez-le en plusieurs parties",
+    "doc_pdf_password": ("le PDF est protégé par un mot de passe ; envoyez une copie non protégée"),
+    "doc_pdf_encryption": (
+        "le PDF utilise un chiffrement que je ne sais pas ouvrir ; envoyez une copie non protégée"
+    ),
+    "doc_pdf_damaged": "le PDF est endommagé et illisible",
+    "doc_pdf_scan": "le PDF n'a pas de couche texte (un scan ?) ; envoyez un PDF texte",
+    "doc_pdf_unpacked": (
+        "le PDF se décompresse en plus de données que permis (endommagé ou malveillant)"
+    ),
+    "doc_docx_damaged": "ce n'est pas un DOCX lisible : l'archive zip est endommagée",
+    "doc_docx_password": (
+        "le DOCX est protégé par un mot de passe ; envoyez une copie non protégée"
+    ),
+    "doc_docx_old_format": (
+        "c'est un ancien fichier Word (.doc) ; enregistrez-le en .docx et envoyez-le de nouveau"
+    ),
+    "doc_docx_not_word": "ce n'est pas un DOCX lisible : il ne contient pas de document Word",
+    "doc_docx_broken_xml": (
+        "ce n'est pas un DOCX lisible : son XML est cassé (enregistrez-le de nouveau dans Word)"
+    ),
+    "doc_zip_unpacked": "le DOCX se décompresse en plus de {limit} Mo",
+    "doc_zip_entries": "le DOCX contient {count} fichiers, plus que les {limit} permis",
+    "doc_zip_ratio": (
+        "la partie {part} du DOCX est compressée de façon suspecte (une bombe zip ?)"
+    ),
+    "doc_zip_method": "le DOCX utilise une compression que Word n'écrit jamais ({method})",
     "scores_refused": "Je n'ai pas chargé <b>{name}</b> : {reason}",
     "scores_loaded": (
         "✓ {count} scores officiels par domaine chargés pour {cities} villes : {names}."
