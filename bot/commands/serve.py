@@ -16,7 +16,9 @@ import asyncio
 import contextlib
 import errno
 import logging
+import secrets
 import signal
+import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -32,8 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The stand-in accepts any token; this one marks the playground's bot in its logs.
-PLAYGROUND_TOKEN = "100000:playground"
+#: The playground's bot token starts with this (the rest is random for each run, and the
+#: stand-in accepts no other, so nothing but this process's bot can use its Bot API).
+PLAYGROUND_TOKEN_PREFIX = "100000:playground-"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,8 +48,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     playground = subparsers.add_parser(
         "playground", help="try the bot in a browser: a local Telegram stand-in and chat page"
     )
-    playground.add_argument("--host", default="127.0.0.1", help="address of the page and API")
+    playground.add_argument(
+        "--host", default="127.0.0.1", help="address of the page (loopback unless --allow-remote)"
+    )
     playground.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    playground.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let --host be an address other machines can reach (a warning is printed)",
+    )
+    playground.add_argument(
+        "--allow-real-users",
+        action="store_true",
+        help="serve even on a database holding users who are not playground users",
+    )
+    playground.add_argument(
+        "--demo-admin",
+        action="store_true",
+        help="print a link that opens the page as the secretariat (admin commands, uploads)",
+    )
     playground.set_defaults(func=run_playground)
 
 
@@ -165,7 +185,15 @@ def run_playground(args: argparse.Namespace) -> int:
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_playground(args.host, args.port))
+            asyncio.run(
+                _playground(
+                    args.host,
+                    args.port,
+                    allow_remote=args.allow_remote,
+                    allow_real_users=args.allow_real_users,
+                    demo_admin=args.demo_admin,
+                )
+            )
     except PortInUseError as exc:
         other = exc.port + 1 if exc.port < 65535 else 8080
         raise UserFacingError(
@@ -175,18 +203,76 @@ def run_playground(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _playground(host: str, port: int) -> None:
+def playground_settings(
+    api_base_url: str, token: str, *, demo_admin: bool, **overrides: object
+) -> Settings:
+    """The bot's settings in the playground: the stand-in's Bot API, and no admin but the demo
+    admin. ICC_ADMIN_IDS is ignored: playground users are whoever opens the page, so an id
+    listed there must not open the secretariat's tools to them."""
+    # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
+    from bot.playground.sessions import DEMO_ADMIN_ID
+
+    return load_settings(
+        **overrides,
+        telegram_bot_token=token,
+        telegram_api_base_url=api_base_url,
+        icc_admin_ids=frozenset({DEMO_ADMIN_ID}) if demo_admin else frozenset(),
+    )
+
+
+async def _playground(
+    host: str,
+    port: int,
+    *,
+    allow_remote: bool = False,
+    allow_real_users: bool = False,
+    demo_admin: bool = False,
+) -> None:
+    """The playground, safe by construction: the page on loopback (unless ``allow_remote``),
+    the Bot API on a loopback port of its own behind a random token, no admin but the demo
+    admin (``demo_admin``; ICC_ADMIN_IDS is ignored), and never a database with real users
+    (unless ``allow_real_users``)."""
     # lazy: a command imports what only it needs, so `icc-assistant --help` stays instant
     from bot.playground.server import StandIn
+    from bot.playground.sessions import DEMO_ADMIN_ID
+    from bot.playground.startup import describe, refuse_real_users
+    from bot.playground.state import PlaygroundUser
     from bot.tg.app import build_application, polling
 
-    async with StandIn(host=host, port=port) as standin:
-        settings = load_settings(
-            telegram_bot_token=PLAYGROUND_TOKEN, telegram_api_base_url=standin.base_url
+    token = PLAYGROUND_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    admin_key = secrets.token_urlsafe(24) if demo_admin else None
+    standin = StandIn(  # refuses a non-loopback host without allow_remote, before binding
+        host=host, port=port, token=token, allow_remote=allow_remote, demo_admin_key=admin_key
+    )
+    if allow_remote:
+        print(
+            f"WARNING: --allow-remote: the playground page on {host}:{port} can be reached "
+            "from other machines, and anyone who reaches it can use the bot",
+            file=sys.stderr,
+            flush=True,
         )
+    async with standin:  # the port first: "port in use" is the likelier mistake, and cheaper
+        settings = playground_settings(standin.base_url, token, demo_admin=demo_admin)
+        if allow_real_users:
+            where = describe(settings.resolved_database_url)
+            print(
+                f"WARNING: --allow-real-users: serving on {where} whatever users it holds",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            await asyncio.to_thread(refuse_real_users, settings.resolved_database_url)
+        if demo_admin:  # the admin's chat exists from the start, for the menu and notifications
+            standin.add_user(PlaygroundUser(DEMO_ADMIN_ID, "Secretariat"))
         services = build_services(settings)
-        print(f"Playground: open {standin.base_url} (getting ready…)", flush=True)
+        print(f"Playground: open {standin.page_url} (getting ready…)", flush=True)
         await asyncio.to_thread(warm_up, services)
         async with polling(build_application(settings, services)):
-            print(f"Playground ready at {standin.base_url} (Ctrl+C to stop)", flush=True)
+            print(f"Playground ready at {standin.page_url} (Ctrl+C to stop)", flush=True)
+            if admin_key:
+                print(
+                    f"Secretariat (demo admin): {standin.page_url}/?admin={admin_key}"
+                    " (keep this link to yourself)",
+                    flush=True,
+                )
             await asyncio.Event().wait()

@@ -262,6 +262,14 @@ METHODS: dict[str, Method] = {
 }
 
 
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection without answering (an injected fault): the client sees the server
+    disconnect, whether or not the call took effect."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=500)
+
+
 def add_routes(app: web.Application, state: BotApiState) -> None:
     """Mount the Bot API (``/bot<token>/<method>``) and file downloads on an aiohttp app."""
 
@@ -273,7 +281,10 @@ def add_routes(app: web.Application, state: BotApiState) -> None:
         params = await read_params(request)
         state.calls.append((name, {k: v for k, v in params.items() if isinstance(v, str)}))
         fault = state.take_fault(name)
-        if fault is not None and fault.delay <= 0:
+        if fault is not None and not fault.takes_effect:
+            await asyncio.sleep(fault.delay)
+            if fault.drop:
+                return _drop(request)
             if fault.status == 429:
                 description = f"Too Many Requests: retry after {fault.retry_after}"
                 return ApiError(429, description, fault.retry_after).response()
@@ -285,6 +296,8 @@ def add_routes(app: web.Application, state: BotApiState) -> None:
         await state.notify()
         if fault is not None:
             await asyncio.sleep(fault.delay)
+            if fault.drop:
+                return _drop(request)
         return web.json_response({"ok": True, "result": result})
 
     async def download(request: web.Request) -> web.Response:

@@ -5,6 +5,10 @@ methods (`send_text`, `press`, `upload`), so what the tests prove is what a pers
 the browser gets. In webhook mode the stand-in delivers updates by POSTing them to the bot with
 the secret header, as Telegram does: several deliveries at once, one chat's updates in order
 (the next waits until the previous one is answered), each tried again until the bot answers 2xx.
+
+The page and the Bot API listen on separate ports, the Bot API on loopback only: a page in a
+browser must never be able to call the bot's API (a ``setWebhook`` from any website would
+otherwise redirect every conversation). Who may reach which is `bot.playground.guard`'s.
 """
 
 from __future__ import annotations
@@ -24,11 +28,15 @@ from aiohttp import web
 
 from bot.core.errors import UserFacingError
 from bot.playground import api, page
+from bot.playground.guard import bot_api_guard, is_loopback, is_wildcard, page_guard
+from bot.playground.sessions import Sessions
 from bot.playground.state import BotApiState, Fault, Message, PlaygroundUser
 from bot.playground.tghtml import parse_plain
 
 log = logging.getLogger(__name__)
 
+#: The Bot API listens on loopback only, whatever address the page is given.
+API_HOST = "127.0.0.1"
 #: Pause before a failed webhook delivery is tried again.
 WEBHOOK_RETRY_SECONDS = 0.2
 #: Deliveries in flight at once (Telegram's default for setWebhook's max_connections).
@@ -45,54 +53,108 @@ class PortInUseError(UserFacingError):
         self.host, self.port = host, port
 
 
+class RemoteBindRefused(UserFacingError):
+    """Asked to listen beyond this machine without saying so (``--allow-remote``)."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(
+            f"refusing to serve the playground on {host}: it is a local demo, and anyone who "
+            "can reach that address could use the bot there; keep the default 127.0.0.1, or "
+            "pass --allow-remote if you really mean to expose it"
+        )
+        self.host = host
+
+
 class StandIn:
-    """A local Bot API server (plus the playground page) on 127.0.0.1."""
+    """A local Bot API server for the bot, plus the playground page for people.
+
+    They listen apart: the page on ``host:port`` (what a browser opens, `page_url`), the Bot
+    API on 127.0.0.1 at a port of its own (what the bot is given, `base_url`), so nothing a
+    page can reach answers as the Bot API. ``token``, when set, is the only bot token the Bot
+    API accepts (the playground sets a random one); tests leave it open. A non-loopback
+    ``host`` needs ``allow_remote``.
+    """
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, balance_webhooks: bool = False
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        balance_webhooks: bool = False,
+        api_port: int = 0,
+        token: str | None = None,
+        allow_remote: bool = False,
+        demo_admin_key: str | None = None,
     ) -> None:
+        if not is_loopback(host):
+            if not allow_remote:
+                raise RemoteBindRefused(host)
+            log.warning("the playground page listens on %s, beyond this machine", host)
         self.host = host
         self.port = port
+        self.api_port = api_port
+        self.token = token
         self.state = BotApiState(balance_webhooks=balance_webhooks)
-        self._runner: web.AppRunner | None = None
+        self.sessions = Sessions(demo_admin_key=demo_admin_key)
+        self._runners: list[web.AppRunner] = []
         self._delivery: asyncio.Task[None] | None = None
         self._round_robin = itertools.count()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def build_app(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        api.add_routes(app, self.state)
+        """The page's app: static files and the page's JSON API, behind the page's guard."""
+        app = web.Application(
+            client_max_size=64 * 1024 * 1024,
+            middlewares=[page_guard(lambda: (self.host, self.port))],
+        )
         page.add_routes(app, self)
         return app
 
+    def build_api_app(self) -> web.Application:
+        """The Bot API's app, for the bot alone."""
+        app = web.Application(
+            client_max_size=64 * 1024 * 1024,
+            middlewares=[bot_api_guard(lambda: self.api_port, self.token)],
+        )
+        api.add_routes(app, self.state)
+        return app
+
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        try:
+            self.port = await self._listen(self.build_app(), self.host, self.port)
+            self.api_port = await self._listen(self.build_api_app(), API_HOST, self.api_port)
+        except BaseException:
+            await self.stop()
+            raise
+        self._delivery = asyncio.create_task(self._deliver_webhooks(), name="standin-webhooks")
+        log.info("Bot API stand-in on %s, page on %s", self.base_url, self.page_url)
+
+    async def _listen(self, app: web.Application, host: str, port: int) -> int:
+        """Serve ``app`` on ``host:port``; return the port bound (port 0 picks a free one)."""
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        self._runners.append(runner)
+        site = web.TCPSite(runner, host, port)
         try:
             await site.start()
         except OSError as exc:
-            await self._runner.cleanup()
-            self._runner = None
             if exc.errno == errno.EADDRINUSE:
-                raise PortInUseError(self.host, self.port) from None
+                raise PortInUseError(host, port) from None
             raise
         server = site._server
         # aiohttp keeps the bound asyncio server private and untyped: the port 0 we asked for
         # is only known from its socket.
         assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-        self._delivery = asyncio.create_task(self._deliver_webhooks(), name="standin-webhooks")
-        log.info("Bot API stand-in listening on %s", self.base_url)
+        return int(server.sockets[0].getsockname()[1])  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
         if self._delivery is not None:
             self._delivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._delivery
-        if self._runner is not None:
-            await self._runner.cleanup()
+        while self._runners:
+            await self._runners.pop().cleanup()
 
     async def __aenter__(self) -> StandIn:
         await self.start()
@@ -108,8 +170,14 @@ class StandIn:
 
     @property
     def base_url(self) -> str:
-        """What to give the bot as TELEGRAM_API_BASE_URL."""
-        return f"http://{self.host}:{self.port}"
+        """The Bot API's address: what to give the bot as TELEGRAM_API_BASE_URL."""
+        return f"http://{API_HOST}:{self.api_port}"
+
+    @property
+    def page_url(self) -> str:
+        """The page's address, for a browser (localhost when bound to every interface)."""
+        host = "localhost" if is_wildcard(self.host) else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     # -- acting as users ----------------------------------------------------------------------
 
@@ -274,7 +342,7 @@ def update_chat(update: dict[str, Any]) -> int:
     return int(update["message"]["chat"]["id"])
 
 
-__all__ = ["Fault", "PlaygroundUser", "StandIn"]
+__all__ = ["Fault", "PlaygroundUser", "RemoteBindRefused", "StandIn"]
 
 
 def _text_fields(text: str) -> dict[str, Any]:

@@ -118,6 +118,11 @@ class Fault:
     ``status`` 429 answers "Too Many Requests" with ``retry_after``; a 5xx answers a server
     error without doing anything. ``delay`` > 0 instead performs the call and then holds the
     answer back, which a client with a short read timeout sees as a timeout after the fact.
+    ``drop`` closes the connection without any answer (what a client sees when a proxy or
+    the network fails). ``after`` says whether a drop or a delay comes after the call took
+    effect (True) or instead of it (False: held, then dropped or answered ``status``); the
+    client cannot tell the two apart, which is the point. ``chat_id`` limits the fault to calls
+    for one chat (a button press's answer belongs to the presser's chat).
     """
 
     method: str
@@ -125,6 +130,24 @@ class Fault:
     retry_after: int = 1
     times: int = 1
     delay: float = 0.0
+    drop: bool = False
+    after: bool = True
+    chat_id: int | None = None
+
+    @property
+    def takes_effect(self) -> bool:
+        """Whether the faulted call is performed (the failure comes after it)."""
+        return (self.drop or self.delay > 0) and self.after
+
+
+@dataclass(frozen=True)
+class InjectedFault:
+    """A fault that struck: the call it struck (its index in `BotApiState.calls`) and whether
+    that call took effect, so a benchmark can tell a lost message from a late answer."""
+
+    fault: Fault
+    call: int
+    took_effect: bool
 
 
 @dataclass
@@ -141,6 +164,8 @@ class BotApiState:
     chats: dict[int, list[Message]] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    #: Every fault that struck a call, in order.
+    injected: list[InjectedFault] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     #: Menus set for one chat (``scope`` of type "chat"), by chat id.
     chat_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -273,14 +298,28 @@ class BotApiState:
         self.faults.append(fault)
 
     def take_fault(self, method: str) -> Fault | None:
-        """The next pending fault for this method, consumed one call at a time."""
+        """The next pending fault for this method (and the chat of the call just recorded in
+        `calls`), consumed one call at a time and logged in `injected`."""
+        params = self.calls[-1][1] if self.calls and self.calls[-1][0] == method else {}
         for fault in self.faults:
-            if fault.method == method and fault.times > 0:
-                fault.times -= 1
-                if fault.times == 0:
-                    self.faults.remove(fault)
-                return fault
+            if fault.method != method or fault.times <= 0:
+                continue
+            if fault.chat_id is not None and fault.chat_id != self._call_chat(params):
+                continue
+            fault.times -= 1
+            if fault.times == 0:
+                self.faults.remove(fault)
+            self.injected.append(InjectedFault(fault, len(self.calls) - 1, fault.takes_effect))
+            return fault
         return None
+
+    def _call_chat(self, params: dict[str, Any]) -> int | None:
+        if "callback_query_id" in params:
+            return self.callback_chats.get(str(params["callback_query_id"]))
+        try:
+            return int(params["chat_id"])
+        except (KeyError, ValueError):
+            return None
 
 
 def image_size(content: bytes) -> tuple[int, int]:

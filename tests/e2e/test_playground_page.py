@@ -8,15 +8,18 @@ image decodes at full size and the screenshot of it is not blank.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from PIL import Image
 from playwright.async_api import Browser, Page, async_playwright
 from selfcheck_driver import lowest_answer
 
 from bot.playground.server import StandIn
+from bot.playground.sessions import is_playground_user
 from bot.services import Services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -46,10 +49,19 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def page(browser: Browser, standin: StandIn, bot: object) -> AsyncIterator[Page]:
-    page = await browser.new_page(viewport={"width": 900, "height": 1400})
-    await page.goto(f"{standin.base_url}/?user=9301&name=Ana&lang=en")
+    """The page as a person opens it: the server gives it a session (and so a user)."""
+    # A context of its own (not browser.new_page), so a test can open another site beside it.
+    context = await browser.new_context(viewport={"width": 900, "height": 1400})
+    page = await context.new_page()
+    await page.goto(f"{standin.page_url}/?name=Ana&lang=en")
+    await page.locator("body[data-user-id]").wait_for(state="attached", timeout=10_000)
     yield page
-    await page.close()
+    await context.close()
+
+
+async def user_of(page: Page) -> int:
+    """The playground user the server chose for this page's session."""
+    return int(await page.get_attribute("body", "data-user-id") or 0)
 
 
 async def say(page: Page, text: str) -> None:
@@ -81,9 +93,10 @@ async def test_a_quick_self_check_clicked_through_shows_the_chart(
         callbacks = await question.locator("button[data-callback]").evaluate_all(
             "buttons => buttons.map(b => b.dataset.callback)"
         )
-        presses, _ = lowest_answer(
-            services.index_model, [c for c in callbacks if c.startswith("sc1:")]
-        )
+        steps = [c for c in callbacks if c.startswith("sc1:")]
+        if not steps:  # the results' text (visit buttons) came before the chart's image
+            break
+        presses, _ = lowest_answer(services.index_model, steps)
         for data in presses:  # click what a person aiming low would click
             before = await question.inner_text()
             await question.locator(f'button[data-callback="{data}"]').click()
@@ -122,6 +135,52 @@ async def test_a_file_uploaded_from_the_page_reaches_the_bot(
     upload.write_text("city,area,score\n")
     await page.set_input_files("#file", str(upload))
     await page.locator(".msg.user .doc").first.wait_for(timeout=10_000)
-    await standin.wait_for_bot_messages(9301, 1, 60)
+    user_id = await user_of(page)
+    assert is_playground_user(user_id)
+    await standin.wait_for_bot_messages(user_id, 1, 60)
     await page.locator(".msg.bot").first.wait_for(timeout=10_000)
     assert "scores.csv" in await page.locator(".msg.user .doc").first.inner_text()
+
+
+async def test_another_site_open_in_the_same_browser_cannot_act_in_the_playground(
+    page: Page, standin: StandIn
+) -> None:
+    """The probe's cross-site ``/forget``: a page on another port of 127.0.0.1 (the same *site*,
+    so the browser does send the playground's cookie) posts JSON as ``text/plain``, which
+    needs no CORS preflight, and tries a JSON fetch too. Neither reaches the bot."""
+    user_id = await user_of(page)
+    attack = """
+        const target = TARGET;
+        const body = JSON.stringify({text: "/forget", user_id: 999});
+        Promise.allSettled([
+          fetch(target + "/api/send", {method: "POST", mode: "no-cors", credentials: "include",
+                headers: {"Content-Type": "text/plain"}, body}),
+          fetch(target + "/api/send", {method: "POST", credentials: "include",
+                headers: {"Content-Type": "application/json"}, body}),
+        ]).then(() => { document.title = "done"; });
+    """.replace("TARGET", json.dumps(standin.page_url))
+
+    async def evil_page(request: web.Request) -> web.Response:
+        html = f"<!doctype html><title>evil</title><script>{attack}</script>"
+        return web.Response(text=html, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", evil_page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        evil = await page.context.new_page()
+        await evil.goto(f"http://127.0.0.1:{port}/")
+        await evil.wait_for_function("() => document.title === 'done'", timeout=10_000)
+        await evil.close()
+    finally:
+        await runner.cleanup()
+    # The playground's own page still works, and only what it sent reached the bot.
+    await say(page, "/help")
+    await standin.wait_for_bot_messages(user_id, 1, 60)
+    typed = [m.text for m in standin.state.chats[user_id] if not m.from_bot]
+    assert typed == ["/help"]
+    assert 999 not in standin.state.chats

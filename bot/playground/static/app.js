@@ -3,13 +3,33 @@
 // they can be shown with innerHTML; everything the user typed is shown as text.
 "use strict";
 
+// Who this page talks as is the server's decision: /api/session issues the browser's session
+// (an HttpOnly cookie) and tells the page its user and the CSRF token every write must carry.
+// ?name= and ?lang= only shape a new session's profile; ?admin=KEY (the link the server prints
+// when started with --demo-admin) opens the secretariat's demo session.
 const params = new URLSearchParams(location.search);
-const user = {
-  user_id: Number(params.get("user") || localStorage.getItem("icc-user") || 1001),
-  first_name: params.get("name") || "Playground",
-  language_code: params.get("lang") || (navigator.language || "en").slice(0, 2),
-};
-localStorage.setItem("icc-user", String(user.user_id));
+let session = null;
+
+async function openSession() {
+  const query = new URLSearchParams({
+    name: params.get("name") || "",
+    lang: params.get("lang") || (navigator.language || "en").slice(0, 2),
+  });
+  if (params.get("admin")) query.set("admin", params.get("admin"));
+  const res = await fetch("/api/session?" + query, { credentials: "same-origin" });
+  if (!res.ok) throw new Error(await res.text());
+  session = await res.json();
+  if (params.has("admin")) {  // keep the key out of the address bar, bookmarks and history
+    params.delete("admin");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+  }
+  const who = document.getElementById("who");
+  who.textContent = session.demo_admin
+    ? "You are the secretariat (demo admin)"
+    : "You are " + session.first_name;
+  document.body.dataset.userId = String(session.user_id);
+}
 
 const log = document.getElementById("log");
 const nodes = new Map();  // message_id -> element
@@ -79,9 +99,12 @@ function show(msg) {
 }
 
 async function post(path, body) {
+  await ready;
   const res = await fetch(path, {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ ...user, ...body }),
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": session.csrf_token },
+    body: JSON.stringify(body),
   });
   if (!res.ok) toast(await res.text());
 }
@@ -97,7 +120,7 @@ function toast(text) {
 async function poll() {
   for (;;) {
     try {
-      const res = await fetch(`/api/messages?chat_id=${user.user_id}&since=${since}`);
+      const res = await fetch(`/api/messages?since=${since}`, { credentials: "same-origin" });
       if (!res.ok) throw new Error(res.statusText);
       const data = await res.json();
       for (const msg of data.messages) {
@@ -126,12 +149,19 @@ document.getElementById("composer").addEventListener("submit", async (event) => 
 document.getElementById("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
+  await ready;
   const form = new FormData();
-  for (const [k, v] of Object.entries(user)) form.append(k, String(v));
   form.append("file", file, file.name);
-  const res = await fetch("/api/upload", { method: "POST", body: form });
+  const res = await fetch("/api/upload", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRF-Token": session.csrf_token },
+    body: form,
+  });
   if (!res.ok) toast(await res.text());
   event.target.value = "";
 });
 
-poll();
+// Writes wait for the session, so a message typed while the page loads is not lost.
+const ready = openSession();
+ready.then(poll, (err) => toast("No playground session: " + err.message));
