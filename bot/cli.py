@@ -57,23 +57,46 @@ class _RedactingFormatter(logging.Formatter):
         return text.replace(token, "<token>") if token else text
 
 
+#: Libraries whose INFO lines are noise.
+NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "chromadb",
+    "sentence_transformers",
+    "apscheduler",
+    "alembic",
+    "bm25s",
+)
+#: Libraries whose DEBUG lines carry whole updates and API calls (user ids, names, what people
+#: wrote): kept at INFO even with --verbose, since logs outlive /forget.
+PERSONAL_DEBUG_LOGGERS = ("telegram", "aiohttp")
+
+
+def configure_logging(*, verbose: bool = False) -> None:
+    """Install the one stderr handler (token masked) on the root logger, and the levels.
+
+    Log lines name users only by `bot.core.logrefs.user_ref`; the libraries that would print
+    raw ids at DEBUG are held at INFO (`set_library_levels`).
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    set_library_levels()
+
+
+def set_library_levels() -> None:
+    """Quieten the noisy libraries, and keep those whose DEBUG lines name people at INFO."""
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name in PERSONAL_DEBUG_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, configure logging once, run the chosen command and return its exit code."""
 
     args = build_parser().parse_args(argv)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, handlers=[handler])
-    for noisy in (
-        "httpx",
-        "httpcore",
-        "chromadb",
-        "sentence_transformers",
-        "apscheduler",
-        "alembic",
-        "bm25s",
-    ):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(verbose=args.verbose)
     try:
         return int(args.func(args) or 0)
     except (SettingsError, UserFacingError) as exc:

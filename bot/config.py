@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     icc_webhook_secret: str = ""
     icc_question_rate: int = Field(default=20, ge=1, description="Questions per user per minute.")
     icc_retention_days: int = Field(default=730, ge=1, description="Personal data kept (days).")
+    icc_log_salt: str = Field(
+        default="", description="Salt of the user references in logs; empty: one per data dir."
+    )
 
     @field_validator("icc_admin_ids", mode="before")
     @classmethod

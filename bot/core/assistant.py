@@ -8,6 +8,8 @@ errors become polite replies, anything else is logged and apologised for.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from bot.core import (
     payloads,
     privacy_flow,
     qa_flow,
+    redelivery,
     selfcheck_flow,
     start_flow,
     visit_flow,
@@ -26,6 +29,7 @@ from bot.core import (
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, NotAllowed, StaleAction, UserFacingError
 from bot.core.inputs import MAX_TEXT_CHARS, TextProblem, check_text
+from bot.core.logrefs import user_ref
 from bot.core.messages import Incoming, Reply
 from bot.core.payloads import ButtonKind
 from bot.core.texts import pick_language, t
@@ -39,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How many recent event ids a process remembers having handled itself (a redelivery comes
+#: within minutes; older ones are shown their state again, which is harmless).
+REMEMBERED_EVENTS = 10_000
 #: How stale `users.seen_at` may get before an update refreshes it (saves a write per update).
 SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -93,22 +100,40 @@ class Assistant:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        # The events this process handled: a second delivery of one of them is a duplicate
+        # whose replies this very process produced (a webhook retry, a double POST), not one
+        # a dead process left unanswered, so it gets no replies again.
+        self._handled: OrderedDict[str, None] = OrderedDict()
+        self._handled_lock = threading.Lock()
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Apply what the user did and return the replies (empty for a redelivered event).
+        """Apply what the user did and return the replies.
 
         Every change is committed before this returns, so a transport that crashes after
-        sending nothing loses nothing: the redelivered update is applied then.
+        sending nothing loses nothing: the redelivered update is applied then, or, when it was
+        applied already by a process that is gone, answered with the state it left
+        (`bot.core.redelivery`): replies at least once, effects exactly once. A second
+        delivery of an event this process handled itself gets no replies (they were given).
         """
         lang = pick_language(incoming.language_code)
         try:
-            if incoming.event_id and self._already_processed(incoming.event_id):
-                log.info("event %s already processed, ignored", incoming.event_id)
+            event_id = incoming.event_id or ""
+            replay = bool(event_id) and self._already_processed(event_id)
+            if replay and self._seen(event_id):
+                log.info("event %s handled by this process already, ignored", event_id)
                 return []
             turn = self._turn(incoming)
             lang = turn.lang
-            replies = self._dispatch(turn)
-            turn.mark_event_done()
+            if replay:
+                # Applied by a process that may have died before its replies went out: show
+                # the state it left, writing nothing.
+                log.info("event %s already applied: showing its state", event_id)
+                turn.replay = True
+                replies = redelivery.replay(turn, self._dispatch)
+            else:
+                replies = self._dispatch(turn)
+                turn.mark_event_done()
+            self._remember(event_id)
             return replies
         except DuplicateEvent:
             log.info("event %s applied concurrently elsewhere, ignored", incoming.event_id)
@@ -118,18 +143,30 @@ class Assistant:
         except StaleAction:
             return [_polite(incoming, t(lang, "stale_button"))]
         except InvalidInput as exc:
-            log.info("invalid input from user %s: %s", incoming.user_id, exc)
+            log.info("invalid input from %s: %s", user_ref(incoming.user_id), exc)
             key = "invalid_button" if incoming.callback is not None else "internal_error"
             return [_polite(incoming, t(lang, key))]
         except UserFacingError as exc:
             return [_polite(incoming, str(exc))]
         except Exception:
             log.exception(
-                "failed to handle %s from user %s",
+                "failed to handle %s from %s",
                 "callback" if incoming.callback is not None else "message",
-                incoming.user_id,
+                user_ref(incoming.user_id),
             )
             return [_polite(incoming, t(lang, "internal_error"))]
+
+    def _seen(self, event_id: str) -> bool:
+        with self._handled_lock:
+            return event_id in self._handled
+
+    def _remember(self, event_id: str) -> None:
+        if not event_id:
+            return
+        with self._handled_lock:
+            self._handled[event_id] = None
+            while len(self._handled) > REMEMBERED_EVENTS:
+                self._handled.popitem(last=False)
 
     def _already_processed(self, event_id: str) -> bool:
         with session_scope(self.services.engine) as session:

@@ -3,7 +3,9 @@
 The two consents are asked once and can be changed in /privacy at any time: to be proposed as a
 mentor city from strong self-check areas, and to have self-check results included in the
 secretariat's exports and matchmaking. /forget erases the user after a confirmation: self-checks
-are deleted and requests kept only anonymously (bot.storage.repo.forget_user).
+are deleted and requests kept only anonymously (bot.storage.repo.forget_user): reference, area,
+mentor city, format, group size, status and dates, which the secretariat needs to honour an
+accepted visit; not the city, which with one officer per city would point back to the person.
 """
 
 from __future__ import annotations
@@ -32,14 +34,19 @@ _CONSENT_FIELDS = {
 
 
 def privacy(turn: Turn, args: str) -> list[Reply]:
-    """/privacy: what is stored and why, how long, the consents given, and buttons to change."""
+    """/privacy: what is stored and why, what the secretariat keeps and how long, the consents
+    given, and buttons to change them."""
     with turn.read() as session:
         user = repo.get_user(session, user_id=turn.user_id)
     assert user is not None  # the turn wrote it
+    days = turn.services.settings.icc_retention_days
     lines = [
         turn.t("privacy"),
         "",
-        turn.t("privacy_retention", days=turn.services.settings.icc_retention_days),
+        turn.t("privacy_retention", days=days),
+        "",
+        turn.t("privacy_secretariat", days=days),
+        "",
         turn.t("privacy_rights"),
         "",
         turn.t("privacy_consent_mentor", value=_consent_word(turn, user.consent_mentor)),

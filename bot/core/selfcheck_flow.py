@@ -23,6 +23,7 @@ from bot.core.selfcheck_question import indicators_in_scope, question_reply, sco
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import AnswerKind, RunStatus, SelfcheckRun
+from scoring.score import score
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -159,12 +160,55 @@ def step_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     if outcome.result is not None:
         return selfcheck_results.render(turn, run, outcome.result)
     if run.status == RunStatus.PAUSED:
-        total = len(indicators_in_scope(turn.services.index_model, run.scope))
-        text = turn.t("sc_paused", question=min(run.position + 1, total), questions=total)
-        button = Button(turn.t("btn_resume"), _resume_data(ResumeAction.RESUME, run))
-        return [Reply(text=text, buttons=((button,),), edit=True)]
+        return [_paused_reply(turn, run)]
     toast = turn.t("sc_saved") if action in ANSWERS else None
     return [question_reply(turn, run, edit=True, toast=toast)]
+
+
+def current_state(turn: Turn, payload: payloads.Payload) -> list[Reply]:
+    """What a self-check press that was already applied shows now, read-only.
+
+    A redelivered press (the bot died after committing it, before its replies went out) must
+    not be applied twice, yet the officer still waits for its answer: the results of the run
+    it completed (chart, scores, weak areas, mentors, visit buttons), else the run's current
+    question, or the pause note. The results are scored again from the stored answers, which
+    is what `selfcheck_results.finish` stored.
+    """
+    if payload.kind == ButtonKind.SELFCHECK_SCOPE:
+        with turn.read() as session:
+            run = repo.open_run(session, user_id=turn.user_id)
+        if run is None:
+            return [scope_choice(turn, edit=True)]
+    else:
+        # A step's payload starts with the run id; resume's has the action first.
+        index = 0 if payload.kind == ButtonKind.SELFCHECK_STEP else 1
+        with turn.read() as session:
+            run = repo.get_run(session, run_id=payload.int_field(index))
+        run = owned(run, by=turn.user_id, what="run")
+    if run.status == RunStatus.COMPLETED:
+        return selfcheck_results.render(turn, run, _rescore(turn, run))
+    if run.status == RunStatus.PAUSED:
+        return [_paused_reply(turn, run)]
+    if run.status == RunStatus.ACTIVE:
+        return [question_reply(turn, run, edit=True)]
+    return [scope_choice(turn, edit=True)]
+
+
+def _rescore(turn: Turn, run: SelfcheckRun) -> Result:
+    """The completed run's result from its stored answers (read-only, same inputs as finish)."""
+    model = turn.services.index_model
+    with turn.read() as session:
+        rows = repo.answers_for(session, run_id=run.id or 0)
+    answers = selfcheck_results.scoring_answers(model, rows)
+    network = selfcheck_results.network_averages(turn)
+    return score(model, answers, scope=run.scope, network=network, lang=turn.lang)
+
+
+def _paused_reply(turn: Turn, run: SelfcheckRun) -> Reply:
+    total = len(indicators_in_scope(turn.services.index_model, run.scope))
+    text = turn.t("sc_paused", question=min(run.position + 1, total), questions=total)
+    button = Button(turn.t("btn_resume"), _resume_data(ResumeAction.RESUME, run))
+    return Reply(text=text, buttons=((button,),), edit=True)
 
 
 def pause_quietly(turn: Turn, run_id: int) -> None:

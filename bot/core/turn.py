@@ -1,8 +1,10 @@
 """One incoming event being handled: who sent it, in which language, and its database access.
 
 Every write goes through `Turn.write`, which records the transport's event id in the same
-transaction as the effect. A redelivered update therefore finds its id taken and is dropped,
-while an update whose effect never committed (a crash, a kill -9) is applied when redelivered.
+transaction as the effect. An update whose effect never committed (a crash, a kill -9) is
+applied when redelivered; one whose effect did commit is replayed: its turn has ``replay`` set,
+and any write raises `AlreadyApplied` before touching the database, so the flows can only read
+and the assistant shows the state the first delivery left (`bot.core.redelivery`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class DuplicateEvent(Exception):
     """This transport event was already applied (by this or another replica)."""
 
 
+class AlreadyApplied(Exception):
+    """A replayed (redelivered, already applied) event tried to write: nothing was written."""
+
+
 @dataclass
 class Turn:
     """The context every flow function receives."""
@@ -43,6 +49,8 @@ class Turn:
     services: Services
     incoming: Incoming
     user: User
+    #: A redelivered event whose effect is already stored: reads only, writes refused.
+    replay: bool = False
     _event_recorded: bool = False
 
     @property
@@ -72,7 +80,10 @@ class Turn:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction that also records this event; `DuplicateEvent` if it was seen."""
+        """A write transaction that also records this event; `DuplicateEvent` if it was seen,
+        `AlreadyApplied` (before any database access) when the turn is a replay."""
+        if self.replay:
+            raise AlreadyApplied(self.incoming.event_id)
         event_id = self.incoming.event_id
         with session_scope(self.services.engine, write=True) as session:
             if (
@@ -101,6 +112,6 @@ class Turn:
 
     def mark_event_done(self) -> None:
         """Record the event if no write did (so a redelivered read-only command is dropped)."""
-        if self.incoming.event_id and not self._event_recorded:
+        if self.incoming.event_id and not self._event_recorded and not self.replay:
             with self.write():
                 pass

@@ -3,6 +3,11 @@
 Both sides of a request need these: the officer's flow (bot.core.visit_flow) lists requests and
 tells the secretariat of a new one; the secretariat's flow (bot.core.admin_flow) lists them too,
 moves their status and tells the officer. Kept here, so that neither flow imports the other.
+
+A notice sent to the secretariat never names the officer: a Telegram message cannot be taken
+back by /forget, and one pairing a reference with a name would keep the person tied to the
+request for good. The secretariat finds the officer through the bot's own data (/export),
+which /forget deletes.
 """
 
 from __future__ import annotations
@@ -53,7 +58,12 @@ def request_line(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
 
 def request_details(lang: str, model: IndexModel, request: VisitRequest) -> Safe:
     """The whole request, for the secretariat's notification and the status messages."""
-    city = f"{request.city} ({request.country})" if request.city else t(lang, "visit_no_city")
+    if request.city:
+        city: str = f"{request.city} ({request.country})"
+    elif request.user_id is None:  # the officer was forgotten, and the city with them
+        city = t(lang, "visit_city_forgotten")
+    else:
+        city = t(lang, "visit_no_city")
     return join_lines(
         t(lang, "visit_details_heading", reference=request.reference or ""),
         t(lang, "visit_field_city", value=city),
@@ -87,10 +97,8 @@ def status_buttons(lang: str, request: VisitRequest) -> tuple[tuple[Button, ...]
 
 
 def notify_new_request(turn: Turn, request: VisitRequest) -> list[Reply]:
-    """One message per admin, in their chat and language, with the status buttons."""
-    who = turn.incoming.display_name or ""
-    if turn.incoming.username:
-        who = f"{who} (@{turn.incoming.username})".strip()
+    """One message per admin, in their chat and language, with the status buttons; the
+    request's details, not who sent it."""
     with turn.read() as session:
         admins = _admin_contacts(session, turn.services)
         joint = _also_weak(session, request)
@@ -100,7 +108,7 @@ def notify_new_request(turn: Turn, request: VisitRequest) -> list[Reply]:
     replies = []
     for chat_id, lang in admins:
         text = join_lines(
-            t(lang, "admin_new_request", who=who or "—"),
+            t(lang, "admin_new_request"),
             request_details(lang, model, request),
             t(lang, "admin_also_weak", cities=", ".join(joint)) if joint else "",
         )

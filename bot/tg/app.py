@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.core.logrefs import install_salt, load_or_create_salt, user_ref
 from bot.tg.errors import guard_token, on_error
 from bot.tg.handlers import ADMINS_KEY, Core, TelegramHandlers
 from bot.tg.metrics import (
@@ -106,6 +107,8 @@ def build_application(
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty")
     guard_token(token)
+    # Before the first update: every log line naming a user uses this install's salt.
+    install_salt(load_or_create_salt(settings.icc_data_dir, settings.icc_log_salt))
     base = settings.telegram_api_base_url
     metrics = BotMetrics()
     bot = ExtBot(
@@ -169,7 +172,7 @@ async def register_commands(application: Application) -> None:
                 COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
             )
         except TelegramError as exc:
-            log.warning("no admin command menu for %s yet: %s", admin_id, exc)
+            log.warning("no admin command menu for %s yet: %s", user_ref(admin_id), exc)
 
 
 async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:

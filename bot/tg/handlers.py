@@ -3,6 +3,12 @@
 Nothing here decides anything: the core owns the conversation and the database. The handler
 only translates, keeps the event loop free while the core works (so other chats proceed), and
 shows the typing indicator when the core takes a while.
+
+It is also the boundary where forged updates stop (anyone holding the webhook secret, or using
+the playground, can write any JSON): everything a user controls is cleaned of characters the
+database or the network cannot take (`bot.core.inputs.clean`), and an update whose private chat
+is not its sender's own is not acted on, so nobody can make the bot answer in, or move their
+stored chat to, another person's chat.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.errors import UserFacingError
+from bot.core.inputs import clean, clean_optional
+from bot.core.logrefs import chat_ref, user_ref
 from bot.core.messages import Incoming, IncomingFile, Reply
 from bot.core.texts import pick_language, t
 from bot.tg.render import Origin, deliver
@@ -40,6 +48,12 @@ def private_only(language_code: str | None) -> str:
     return str(t(pick_language(language_code), "private_chat_only"))
 
 
+def own_chat(chat_id: int, user_id: int) -> bool:
+    """Whether a private chat is the user's own: Telegram gives it the user's id, so any other
+    pairing is a forged update."""
+    return chat_id == user_id
+
+
 class Core(Protocol):
     """What the transport needs from the conversation core (`bot.core.assistant.Assistant`)."""
 
@@ -56,15 +70,23 @@ class TelegramHandlers:
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message: text, a command, a document or anything else (the core answers all)."""
         message = update.effective_message
-        if message is None or update.effective_user is None:
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        if not own_chat(message.chat_id, user.id):
+            log.warning(
+                "message of %s in chat %s ignored: not their chat",
+                user_ref(user.id),
+                chat_ref(message.chat_id),
+            )
             return
         document = None
         if message.document:
             # Only the secretariat may add documents; anyone else's upload is refused by the
             # core from its name and size, without making the bot fetch up to 20 MB first.
             admins = context.bot_data.get(ADMINS_KEY, frozenset())
-            document = await self._download(message, fetch=update.effective_user.id in admins)
-        text = None if document else (message.text or "")
+            document = await self._download(message, fetch=user.id in admins)
+        text = None if document else clean(message.text or "")
         incoming = self._incoming(update, text=text, document=document)
         await self._run(context, incoming, Origin(chat_id=message.chat_id))
 
@@ -88,11 +110,31 @@ class TelegramHandlers:
         if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
             await query.answer(private_only(query.from_user.language_code), show_alert=True)
             return
+        if query.message is not None and not own_chat(query.message.chat.id, query.from_user.id):
+            await self._refuse_foreign(update)
+            return
         chat_id = query.message.chat.id if query.message else query.from_user.id
         message_id = query.message.message_id if query.message else None
         origin = Origin(chat_id=chat_id, message_id=message_id, callback_query_id=query.id)
-        incoming = self._incoming(update, callback=query.data or "")
+        incoming = self._incoming(update, callback=clean(query.data or ""))
         await self._run(context, incoming, origin)
+
+    @staticmethod
+    async def _refuse_foreign(update: Update) -> None:
+        """A press on a message of someone else's chat: a toast for the presser and nothing
+        else (no reply there, no state changed, their stored chat left as it is)."""
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        log.warning(
+            "button of %s on a message in chat %s ignored: not their chat",
+            user_ref(query.from_user.id),
+            chat_ref(query.message.chat.id),
+        )
+        text = str(t(pick_language(query.from_user.language_code), "foreign_button"))
+        try:
+            await query.answer(text)
+        except TelegramError as exc:  # an error here would make PTB apologise in that chat
+            log.info("could not answer a foreign button press: %r", exc)
 
     async def _run(
         self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, origin: Origin
@@ -113,7 +155,7 @@ class TelegramHandlers:
         try:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         except TelegramError as exc:  # cosmetic: never let it fail the update
-            log.debug("typing indicator failed in chat %s: %r", chat_id, exc)
+            log.debug("typing indicator failed in chat %s: %r", chat_ref(chat_id), exc)
 
     @staticmethod
     def _incoming(
@@ -123,6 +165,7 @@ class TelegramHandlers:
         callback: str | None = None,
         document: IncomingFile | None = None,
     ) -> Incoming:
+        """The core's view of the update; every string the sender controls arrives cleaned."""
         user = update.effective_user
         chat = update.effective_chat
         assert user is not None
@@ -132,9 +175,9 @@ class TelegramHandlers:
             text=text,
             callback=callback,
             document=document,
-            language_code=user.language_code,
-            display_name=user.full_name,
-            username=user.username,
+            language_code=clean_optional(user.language_code),
+            display_name=clean(user.full_name),
+            username=clean_optional(user.username),
             event_id=str(update.update_id),
         )
 
@@ -151,8 +194,8 @@ class TelegramHandlers:
             content = bytes(await file.download_as_bytearray())
             size = len(content)
         return IncomingFile(
-            filename=document.file_name or "document",
-            mime_type=document.mime_type,
+            filename=clean(document.file_name or "") or "document",
+            mime_type=clean_optional(document.mime_type),
             size=size,
             content=content,
         )

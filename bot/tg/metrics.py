@@ -1,4 +1,4 @@
-"""Prometheus metrics of one bot process: updates handled, reply latency and errors, by kind.
+"""Prometheus metrics of one bot process: updates handled, reply latency, errors and lost replies.
 
 Each application gets its own registry rather than prometheus_client's global one, so two bots
 in one process (the tests, the scale benchmark) keep separate counts, and a replica's
@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.tg.ordering import PerChatUpdateProcessor
+from bot.tg.render import RepliesLost
 
 #: Where `build_application` keeps the metrics of an application (in its `bot_data`).
 METRICS_KEY = "icc.metrics"
@@ -49,6 +50,15 @@ class BotMetrics:
             "icc_errors",
             "Updates whose handling failed, by kind of update and of error.",
             ["kind", "error"],
+            registry=self.registry,
+        )
+
+        self.replies_lost = Counter(
+            "icc_replies_lost",
+            "Messages of a reply that never reached their chat (a part, a chart, a notification, "
+            "or the apology itself), by reason: timeout, network, server_error, rate_limited, "
+            "forbidden, bad_request, other, apology.",
+            ["reason"],
             registry=self.registry,
         )
 
@@ -108,6 +118,9 @@ def error_counter(metrics: BotMetrics) -> Any:
     async def count_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = type(context.error).__name__ if context.error is not None else "unknown"
         metrics.errors.labels(update_kind(update), error).inc()
+        if isinstance(context.error, RepliesLost):
+            for lost in context.error.lost:
+                metrics.replies_lost.labels(lost.reason).inc()
 
     return count_error
 

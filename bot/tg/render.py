@@ -4,13 +4,19 @@ The core speaks in `Reply` objects (safe HTML, buttons, an attachment, edit or t
 is the only place that knows how Telegram wants them: HTML parse mode, 4096-character messages
 (long texts split cleanly, buttons on the last part), 1024-character captions, inline keyboards,
 editing the message whose button was pressed, and exactly one answer per button press.
+
+A message that cannot be sent does not stop the others: every part of every reply is tried
+(retries that cannot duplicate a message happen below, in `bot.tg.request`), and what did not
+arrive is raised at the end as `RepliesLost`, numbered as the officer sees the messages ("part 2
+of 3"), so the error handler can say which part is missing and `/metrics` can count it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import (
     Bot,
@@ -19,8 +25,9 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.core.logrefs import chat_ref
 from bot.core.messages import Button, Reply
 from bot.tg.split import TELEGRAM_CAPTION_LIMIT, split_html
 
@@ -28,6 +35,81 @@ log = logging.getLogger(__name__)
 
 #: Edit failures after which the reply is sent as a new message instead.
 _UNEDITABLE = ("message to edit not found", "no text in the message", "message can't be edited")
+
+
+@dataclass(frozen=True)
+class Lost:
+    """One message that did not reach its chat: why, and which of the delivery's messages."""
+
+    reason: str
+    part: int  # 1-based, among the messages this delivery sends to the chat
+    parts: int
+    chat_id: int
+    elsewhere: bool = False  # a notification to another chat, not the officer's own reply
+
+
+class RepliesLost(TelegramError):
+    """Some messages of a delivery did not arrive (the rest did); raised once all were tried."""
+
+    def __init__(self, lost: list[Lost], cause: TelegramError) -> None:
+        super().__init__(f"{len(lost)} message(s) not delivered: {cause.message}")
+        self.lost = lost
+        self.cause = cause
+
+    @property
+    def own(self) -> list[Lost]:
+        """The lost messages of the officer's own chat (what the apology must name)."""
+        return [lost for lost in self.lost if not lost.elsewhere]
+
+
+def loss_reason(error: TelegramError) -> str:
+    """A small, fixed set of labels for why a call failed (a metrics label, never free text)."""
+    if isinstance(error, TimedOut):
+        return "timeout"
+    if isinstance(error, RetryAfter):
+        return "rate_limited"
+    if isinstance(error, Forbidden):
+        return "forbidden"
+    if isinstance(error, BadRequest):
+        return "bad_request"
+    if isinstance(error, NetworkError):
+        # PTB raises NetworkError for a 5xx answer too; only a transport failure has a cause.
+        return "network" if error.__cause__ is not None else "server_error"
+    return "other"
+
+
+#: What `_Tally.attempt` returns for a call that failed.
+FAILED = object()
+
+
+@dataclass
+class _Tally:
+    """Numbers the messages of one delivery to one chat as they are tried; keeps the failures."""
+
+    chat_id: int
+    parts: int
+    elsewhere: bool = False
+    tried: int = 0
+    lost: list[Lost] = field(default_factory=list)
+    first: TelegramError | None = None
+
+    async def attempt(self, call: Awaitable[Any]) -> Any:
+        """Await one Telegram call for the next message; its result, or `FAILED` (recorded)."""
+        self.tried += 1
+        try:
+            return await call
+        except TelegramError as exc:
+            log.warning(
+                "message %d/%d to chat %s not sent: %r",
+                self.tried,
+                self.parts,
+                chat_ref(self.chat_id),
+                exc,
+            )
+            reason = loss_reason(exc)
+            self.lost.append(Lost(reason, self.tried, self.parts, self.chat_id, self.elsewhere))
+            self.first = self.first or exc
+            return FAILED
 
 
 @dataclass(frozen=True)
@@ -58,77 +140,107 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
 
 
 async def deliver(bot: Bot, replies: Sequence[Reply], origin: Origin) -> None:
-    """Answer the button press (once, with the first toast) and send every reply in order."""
+    """Answer the button press (once, with the first toast) and send every reply in order.
+
+    Every message is tried even when an earlier one failed (an admin's notification must not
+    depend on the officer's own message, nor part 3 on part 2); `RepliesLost` then names the
+    messages that did not arrive, numbered among those of the officer's chat.
+    """
     if origin.callback_query_id is not None:
         toast = next((r.toast for r in replies if r.toast), None)
         await answer_callback(bot, origin.callback_query_id, toast)
-    failed: TelegramError | None = None
+    own = [r for r in replies if not _elsewhere(r, origin)]
+    tally = _Tally(origin.chat_id, parts=sum(message_count(r) for r in own))
+    lost: list[Lost] = []
+    first: TelegramError | None = None
     for reply in replies:
-        try:
-            if reply.chat_id is not None and reply.chat_id != origin.chat_id:
-                await _deliver_elsewhere(bot, reply)
-            else:
-                await send_reply(bot, reply, origin)
-        except TelegramError as exc:
-            # The rest still go out (an admin's notification must not depend on the officer's
-            # own message); the first failure is re-raised so the error handler apologises.
-            log.warning("reply to chat %s not sent: %r", reply.chat_id or origin.chat_id, exc)
-            failed = failed or exc
-    if failed is not None:
-        raise failed
+        if _elsewhere(reply, origin):
+            assert reply.chat_id is not None
+            other = _Tally(reply.chat_id, parts=message_count(reply), elsewhere=True)
+            await _send(bot, reply, Origin(chat_id=reply.chat_id), other)
+            lost.extend(other.lost)
+            first = first or other.first
+        else:
+            await _send(bot, reply, origin, tally)
+    lost.extend(tally.lost)
+    first = tally.first or first
+    if first is not None:
+        raise RepliesLost(sorted(lost, key=lambda x: (x.elsewhere, x.part)), first)
 
 
 async def answer_callback(bot: Bot, query_id: str, text: str | None) -> None:
-    """Stop the button's spinner. A query already answered (a retried call) is not an error."""
+    """Stop the button's spinner. A query already answered (a retried call) is not an error,
+    and a failure here must not keep the replies themselves from being sent."""
     try:
         await bot.answer_callback_query(query_id, text=(text or None) and text[:200])
     except BadRequest as exc:
         log.info("callback query not answered: %s", exc.message)
+    except TelegramError as exc:
+        log.warning("callback query not answered: %r", exc)
 
 
-async def _deliver_elsewhere(bot: Bot, reply: Reply) -> None:
-    """A notification to another chat must not stop the user's own replies if it fails."""
-    assert reply.chat_id is not None
-    try:
-        await send_reply(bot, reply, Origin(chat_id=reply.chat_id))
-    except (Forbidden, BadRequest) as exc:
-        log.warning("could not notify chat %s: %s", reply.chat_id, exc.message)
+def _elsewhere(reply: Reply, origin: Origin) -> bool:
+    return reply.chat_id is not None and reply.chat_id != origin.chat_id
 
 
-async def send_reply(bot: Bot, reply: Reply, origin: Origin) -> None:
-    """Send (or edit into place) one reply: attachment first, then the text in parts."""
-    chat_id = reply.chat_id or origin.chat_id
-    markup = keyboard(reply.buttons)
+def _layout(reply: Reply) -> tuple[str, list[str]]:
+    """The attachment's caption (empty when it does not fit) and the text parts to send."""
     text = reply.text
+    caption = ""
     if reply.attachment is not None:
         caption = reply.attachment.caption
         fits = bool(caption) and len(split_html(caption, TELEGRAM_CAPTION_LIMIT)) == 1
         if caption and not fits:  # an over-long caption becomes the start of the text
             text = f"{caption}\n\n{text}" if text else caption
-        await _send_attachment(
-            bot,
-            chat_id,
-            reply,
-            caption=caption if fits else "",
-            markup=None if text.strip() else markup,
+            caption = ""
+    return caption, split_html(text) if text.strip() else []
+
+
+def message_count(reply: Reply) -> int:
+    """How many messages the reply becomes (an edit in place counts as one)."""
+    _, parts = _layout(reply)
+    count = int(reply.attachment is not None) + len(parts)
+    return max(count, int(reply.edit))
+
+
+async def send_reply(bot: Bot, reply: Reply, origin: Origin) -> None:
+    """Send (or edit into place) one reply; `RepliesLost` if any of its messages failed."""
+    tally = _Tally(reply.chat_id or origin.chat_id, parts=message_count(reply))
+    await _send(bot, reply, origin, tally)
+    if tally.first is not None:
+        raise RepliesLost(tally.lost, tally.first)
+
+
+async def _send(bot: Bot, reply: Reply, origin: Origin, tally: _Tally) -> None:
+    """The reply's messages: attachment first, then the text in parts, each tried once here."""
+    chat_id = reply.chat_id or origin.chat_id
+    markup = keyboard(reply.buttons)
+    caption, parts = _layout(reply)
+    if reply.attachment is not None:
+        await tally.attempt(
+            _send_attachment(bot, chat_id, reply, caption=caption, markup=None if parts else markup)
         )
-        if not text.strip():
+        if not parts:
             return
     preview = LinkPreviewOptions(is_disabled=reply.disable_preview)
-    parts = split_html(text) if text.strip() else []
     if reply.edit and origin.message_id is not None and reply.attachment is None:
-        if await _edit(bot, chat_id, origin.message_id, parts, markup, preview):
+        edited = await tally.attempt(_edit(bot, chat_id, origin.message_id, parts, markup, preview))
+        if edited is False:  # cannot be edited: every part goes as a new message
+            tally.tried -= 1
+            if not parts:
+                return
+        else:
             parts = parts[1:]
-        elif not parts:
-            return
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await bot.send_message(
-            chat_id,
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if last else None,
-            link_preview_options=preview,
+        await tally.attempt(
+            bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                link_preview_options=preview,
+            )
         )
 
 

@@ -31,6 +31,7 @@ from telegram.ext import Application
 
 from bot.tg.health import add_health_routes
 from bot.tg.metrics import BotMetrics
+from bot.tg.update_check import MalformedUpdate, parse_update
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -101,15 +102,12 @@ class WebhookServer:
             log.warning("webhook delivery with a wrong or missing secret refused")
             return web.Response(status=403, text="forbidden")
         try:
-            data = await request.json()
-            if not isinstance(data, dict):  # `null` would decode to no update at all
-                raise TypeError(f"a JSON object was expected, not {type(data).__name__}")
+            data = parse_update(await request.read())
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            # Answering 200 would make Telegram drop it; 400 makes the mistake visible in
-            # getWebhookInfo's last_error_message. It cannot be a real Telegram update anyway.
-            log.warning("undecodable webhook delivery refused: %r", exc)
-            return web.Response(status=400, text="not an update")
+        except MalformedUpdate as exc:
+            return self._refuse(str(exc))
+        except Exception as exc:  # whatever de_json raises, the body is at fault
+            return self._refuse(f"PTB could not decode it ({type(exc).__name__})")
         # Shielded: if the request is cancelled (the server stopping, the caller gone), the
         # update is still handled to the end; `Application.stop` waits for the task.
         processing = self.application.create_task(self._process(update))
@@ -123,6 +121,14 @@ class WebhookServer:
             return web.Response(status=200)
         self._attempts[update.update_id] = attempts
         return web.Response(status=500, text="not processed; deliver it again")
+
+    @staticmethod
+    def _refuse(reason: str) -> web.Response:
+        """400 for a delivery that is no readable update: answering 200 would make Telegram
+        drop it silently, 400 shows the mistake in getWebhookInfo's last_error_message. Logged
+        in one line, without a traceback or any of the body (it may hold a person's words)."""
+        log.warning("undecodable webhook delivery refused: %s", reason)
+        return web.Response(status=400, text=f"not an update: {reason}")
 
     async def _process(self, update: Update) -> bool:
         """Handle ``update`` through the application's processor (per-chat order, metrics);

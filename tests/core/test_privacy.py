@@ -77,7 +77,8 @@ _PERSON_TABLES = {"users", "selfcheck_runs", "questions", "feedback", "visit_req
 
 
 def _own_traces(ana: NamedChat, services: Services) -> str:
-    """A self-check, a question with feedback and a request with a note naming the officer."""
+    """A self-check, a question with feedback and a request with a note naming the officer;
+    the secretariat's notice of the request names the city, never the officer."""
     ana.send("/start")
     ana.send("Barcelona")
     with session_scope(services.engine, write=True) as session:
@@ -94,8 +95,12 @@ def _own_traces(ana: NamedChat, services: Services) -> str:
     run_id = add_result(services, user_id=OFFICER, city="Barcelona", country="Spain")
     with session_scope(services.engine, write=True) as session:
         repo.update_user(session, user_id=OFFICER, consent_mentor=None)
-    [sent, *_] = submit_request(ana, note=f"Contact {NAME} directly")
+    [sent, *rest] = submit_request(ana, note=f"Contact {NAME} directly")
     assert "sent to the ICC secretariat" in sent.text
+    [notice] = [reply for reply in rest if reply.chat_id == ADMIN]
+    assert "New study-visit request" in notice.text and "Barcelona" in notice.text
+    assert NAME not in notice.text.replace(f"Contact {NAME} directly", "")  # only in the note
+    assert USERNAME not in notice.text and "Ana" not in notice.text.split("\n")[0]
     return str(run_id)
 
 
@@ -105,6 +110,11 @@ def test_privacy_says_what_is_stored_and_consents_can_be_changed(
     reply = only(chat.send("/privacy"))
     assert "Telegram id" in reply.text and "730 days" in reply.text and "/forget" in reply.text
     assert "not asked yet" in reply.text
+    # what the secretariat keeps of a request after /forget, and for how long
+    assert "What the ICC secretariat keeps" in reply.text and "no time limit" in reply.text
+    assert "reference, area, mentor city" in reply.text and "no name, city" in reply.text
+    french = only(Chat(chat.assistant, user_id=OFFICER + 1, language="fr").send("/privacy"))
+    assert "Ce que garde le secrétariat ICC" in french.text and "730 jours" in french.text
     saved = only(chat.press(buttons(reply)["Mentor: yes"]))
     assert saved.edit and "proposed as a mentor" in saved.text
     only(chat.press(buttons(reply)["Share results: no"]))
@@ -156,8 +166,13 @@ def test_forget_after_confirmation_leaves_no_row_naming_the_user(
     assert _rows_naming(services, OFFICER) == []
     with session_scope(services.engine) as session:
         [request] = repo.visit_requests(session)
-        assert request.city == "Barcelona" and request.note == "" and request.user_id is None
-        assert request.period == ""  # free text the officer typed: it may name them too
+        # What the secretariat needs to honour the visit stays...
+        assert request.reference and request.reference.startswith("SV-")
+        assert (request.area_id, request.format, request.group_size) == ("education", "online", 3)
+        assert request.status == "new" and request.created_at is not None
+        # ...but nothing that points back to the officer: one officer per city names them.
+        assert (request.user_id, request.city, request.country) == (None, None, None)
+        assert request.note == "" and request.period == ""  # free text: it may name them too
         assert repo.get_user(session, user_id=200) is not None
         answers = session.execute(text("SELECT count(*) FROM answers")).scalar_one()
         questions = session.execute(text("SELECT count(*) FROM questions")).scalar_one()
@@ -165,7 +180,8 @@ def test_forget_after_confirmation_leaves_no_row_naming_the_user(
     # The secretariat can still act on the anonymous request; nobody is told.
     admin = Chat(assistant, user_id=ADMIN)
     [edited] = admin.press(f"adm1:{request.id}:accepted")
-    assert "accepted" in edited.text
+    assert "accepted" in edited.text and request.reference in edited.text
+    assert "removed with the officer's personal data" in edited.text
 
 
 def test_retention_purge_forgets_silent_users_and_old_links(
@@ -184,9 +200,9 @@ def test_retention_purge_forgets_silent_users_and_old_links(
     with session_scope(services.engine) as session:
         assert repo.get_user(session, user_id=1) is None
         assert repo.get_user(session, user_id=2) is not None
-        notes = {r.city: (r.note, r.user_id) for r in repo.visit_requests(session)}
+        notes = {r.reference: (r.city, r.note, r.user_id) for r in repo.visit_requests(session)}
         assert repo.runs_of(session, user_id=1) == []
-    assert notes == {"Lisbon": ("", None), "Porto": ("recent", 2)}
+    assert set(notes.values()) == {(None, "", None), ("Porto", "recent", 2)}
     assert purge_stale_data(services).users_forgotten == 0  # nothing left to do
 
     monkeypatch.setenv("ICC_DATA_DIR", str(services.settings.icc_data_dir))

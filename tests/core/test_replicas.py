@@ -85,7 +85,11 @@ def test_one_update_delivered_to_both_replicas_applies_once(
     [question] = a.press(button(menu, "Full"))
     run_id, _ = step_of(question)
     outcomes = _at_once((a, f"sc1:{run_id}:0:k"), (b, f"sc1:{run_id}:0:k"), event_id="update-9")
-    assert sorted(len(r) for r in outcomes) == [0, 1]
+    # The replica that lost the race either saw the claim taken mid-write (no replies: the
+    # winner answers) or found the event applied and showed the state it left (bot.core.
+    # redelivery): the next question, the same as the winner's. Applied once either way.
+    assert sorted(len(r) for r in outcomes) in ([0, 1], [1, 1])
+    assert all(step_of(r[0]) == (run_id, 1) for r in outcomes if r)
     with session_scope(replicas[1].services.engine) as session:
         run = repo.get_run(session, run_id=run_id)
         assert run is not None and (run.position, run.version) == (1, 2)

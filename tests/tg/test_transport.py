@@ -10,6 +10,7 @@ import time
 import pytest
 from tg_helpers import TOKEN, RunBot, ScriptedCore
 
+from bot.core.logrefs import chat_ref
 from bot.core.messages import Attachment, Button, Incoming, Reply
 from bot.playground.server import StandIn
 from bot.playground.state import Fault, PlaygroundUser
@@ -197,7 +198,8 @@ async def test_a_failing_core_gets_an_apology_and_a_log_line_without_the_token(
     assert reply.text.startswith("Désolé")
     assert "fire" not in reply.text and "Traceback" not in reply.text
     failures = [r for r in caplog.records if r.name == "bot.tg.errors"]
-    assert f"update {update_id} chat {ANA.id}" in failures[0].getMessage()
+    assert f"update {update_id} chat {chat_ref(ANA.id)}" in failures[0].getMessage()
+    assert str(ANA.id) not in failures[0].getMessage()  # logs name people by reference only
     assert failures[0].exc_info is not None
     logged = "\n".join(r.getMessage() + (caplog.text or "") for r in caplog.records)
     assert TOKEN not in logged

@@ -42,6 +42,19 @@ def questions_of(session: Session, *, user_id: int) -> list[tuple[Question, Feed
     return [(question, feedback) for question, feedback in session.exec(stmt).all()]
 
 
+#: A request whose officer is forgotten keeps what the secretariat needs to honour an accepted
+#: visit (reference, area, mentor city, format, group size, status, dates). The city goes too:
+#: with one officer per member city it would name the person; and so does the free text they
+#: typed (period, note), which may name them.
+_ANONYMOUS_REQUEST: dict[str, Any] = {
+    "user_id": None,
+    "city": None,
+    "country": None,
+    "period": "",
+    "note": "",
+    "run_id": None,
+}
+
 #: A question whose asker is forgotten: it still counts (day, answered) but its words, which may
 #: name the person, go with them.
 _ANONYMOUS_QUESTION: dict[str, Any] = {"user_id": None, "text": "", "sources": []}
@@ -49,12 +62,12 @@ _ANONYMOUS_QUESTION: dict[str, Any] = {"user_id": None, "text": "", "sources": [
 
 def forget_user(session: Session, *, user_id: int) -> None:
     """Erase a user: their requests are kept for the network's records but made anonymous
-    (note cleared, link cut), their questions only as counts; then the user row goes and the
+    (`_ANONYMOUS_REQUEST`), their questions only as counts; then the user row goes and the
     foreign keys delete their self-checks, answers and results."""
     session.execute(
         update(VisitRequest)
         .where(col(VisitRequest.user_id) == user_id)
-        .values(user_id=None, note="", period="", updated_at=utcnow())
+        .values(**_ANONYMOUS_REQUEST, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -98,11 +111,12 @@ def detach_questions_before(session: Session, *, before: datetime) -> int:
 
 
 def anonymise_requests_before(session: Session, *, before: datetime) -> int:
-    """Anonymise requests last changed before ``before`` (closed long ago or abandoned)."""
+    """Anonymise requests last changed before ``before`` (closed long ago or abandoned), as
+    `forget_user` does."""
     stmt = (
         update(VisitRequest)
         .where(col(VisitRequest.updated_at) < before, col(VisitRequest.user_id).is_not(None))
-        .values(user_id=None, note="", period="")
+        .values(**_ANONYMOUS_REQUEST)
         .execution_options(synchronize_session=False)
     )
     return changed_rows(session, stmt)
