@@ -3,17 +3,16 @@
 Loaded from the cleaned CSV files under corpus/cities/ (see its README for provenance). Every
 figure keeps the source URL it was read from, because the assistant never shows a fact without
 one. Official per-area scores imported by the secretariat sit beside the researched data and take
-precedence over it; they are validated strictly because they come from outside.
+precedence over its figures; they are validated strictly because they come from outside
+(scoring.official_scores, whose names this module re-exports for its callers).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import re
-import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +20,11 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from scoring.model import load_index_model
+# Re-exported ("as" names): callers import them from here, where they always lived.
+from scoring.names import normalise_name as normalise_name
+from scoring.official_scores import MAX_OFFICIAL_CSV_BYTES as MAX_OFFICIAL_CSV_BYTES
+from scoring.official_scores import OfficialAreaScore as OfficialAreaScore
+from scoring.official_scores import parse_official_scores_csv as parse_official_scores_csv
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +32,6 @@ DEFAULT_CITY_DIR = Path(__file__).resolve().parent.parent / "corpus" / "cities"
 
 #: How close (0-100, rapidfuzz ratio on normalised names) a typed name must be to match a city.
 FUZZY_CUTOFF = 85
-#: The largest official-scores CSV accepted (a full network is a few hundred KB).
-MAX_OFFICIAL_CSV_BYTES = 2_000_000
-OFFICIAL_COLUMNS = ("city", "country", "year", "area", "score", "source_url")
-OFFICIAL_OPTIONAL_COLUMNS = ("network_average",)
-#: Phrases around a city's name that people type but the data does not use.
-_NAME_NOISE = re.compile(r"^(the )?(city|municipality|town|ville|commune|municipalite) (of|de|d) ")
 
 
 @dataclass(frozen=True)
@@ -62,9 +59,21 @@ class City:
         return (self.name, *self.aliases)
 
 
+#: The language of every practice text (the researcher paraphrased each source in English), so
+#: an interface in another language can say so.
+PRACTICE_LANGUAGE = "en"
+#: What a practice's source is: a page on the practice, or a listing of many practices (a page of
+#: the ICC good-practice database) that does not lead to the practice itself.
+SOURCE_KINDS = ("page", "listing")
+
+
 @dataclass(frozen=True)
 class Practice:
-    """A documented good practice of a city in one Index area, in one sentence, with its source."""
+    """A documented good practice of a city in one Index area, in one sentence, with its source.
+
+    `source_kind` and `source_about` say how far the source leads to the practice, so that the
+    assistant never presents a listing or another city's page as the practice's own page.
+    """
 
     city: str
     country: str
@@ -72,6 +81,15 @@ class Practice:
     text: str
     source_url: str
     origin: str = ""
+    #: One of `SOURCE_KINDS`.
+    source_kind: str = "page"
+    #: The other city whose page the source is, when it is not this city's (else empty).
+    source_about: str = ""
+
+    @property
+    def is_listing(self) -> bool:
+        """True when the source only lists the practice among others."""
+        return self.source_kind == "listing"
 
 
 @dataclass(frozen=True)
@@ -120,19 +138,6 @@ class AreaAverage:
     city_score: float
     sample_average: float
     basis: str
-    source_url: str
-
-
-@dataclass(frozen=True)
-class OfficialAreaScore:
-    """One row of an official per-area score import from the secretariat."""
-
-    city: str
-    country: str
-    year: int
-    area: str
-    score: float
-    network_average: float | None
     source_url: str
 
 
@@ -243,10 +248,7 @@ def load_city_data(dir: Path | None = None) -> CityData:
         )
         for r in _rows(folder / "cities.csv")
     ]
-    practices = [
-        Practice(r["city"], r["country"], r["area"], r["practice"], r["source_url"], r["origin"])
-        for r in _rows(folder / "practices.csv")
-    ]
+    practices = [_practice(r) for r in _rows(folder / "practices.csv")]
     fixed = {"city", "country", "year", "sample_size", "overall", "source_url"}
     scores = [
         CityScore(
@@ -289,91 +291,20 @@ def load_city_data(dir: Path | None = None) -> CityData:
     return data
 
 
-def parse_official_scores_csv(
-    data: bytes, *, area_ids: Collection[str] | None = None
-) -> list[OfficialAreaScore]:
-    """Validate an official per-area score CSV; ValueError lists what is wrong, row by row.
-
-    Columns: city, country, year, area, score, source_url, and optionally network_average.
-    `area_ids` defaults to the areas of the bundled Index model.
-    """
-    if area_ids is None:
-        area_ids = [area.id for area in load_index_model().areas]
-    if len(data) > MAX_OFFICIAL_CSV_BYTES:
-        raise ValueError(f"the file is larger than {MAX_OFFICIAL_CSV_BYTES // 1_000_000} MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("the file is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in OFFICIAL_COLUMNS if name not in header]
-    if missing:
-        raise ValueError(
-            f"missing column(s): {', '.join(missing)} (needed: {', '.join(OFFICIAL_COLUMNS)})"
-        )
-    reader.fieldnames = header
-    rows: list[OfficialAreaScore] = []
-    problems: list[str] = []
-    seen: set[tuple[str, int, str]] = set()
-    for line, raw in enumerate(reader, start=2):
-        try:
-            row = _official_row(raw, area_ids)
-        except ValueError as exc:
-            problems.append(f"line {line}: {exc}")
-            continue
-        key = (normalise_name(row.city), row.year, row.area)
-        if key in seen:
-            problems.append(f"line {line}: {row.city} {row.year} {row.area} appears twice")
-        seen.add(key)
-        rows.append(row)
-    if problems:
-        shown = problems[:10] + (
-            [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
-        )
-        raise ValueError("\n".join(shown))
-    if not rows:
-        raise ValueError("the file has a header but no rows")
-    return rows
-
-
-def _official_row(raw: dict[str, str | None], area_ids: Collection[str]) -> OfficialAreaScore:
-    if None in raw:
-        raise ValueError("more fields than columns")
-    value = {k: (v or "").strip() for k, v in raw.items()}
-    for name in ("city", "country"):
-        if not value[name]:
-            raise ValueError(f"{name} is empty")
-    # The database columns' sizes: PostgreSQL refuses longer values (SQLite would not).
-    for name, limit in (("city", 120), ("country", 120), ("source_url", 500)):
-        if len(value[name]) > limit or "\x00" in value[name]:
-            raise ValueError(f"{name} is longer than {limit} characters or has a NUL byte")
-    if value["area"] not in area_ids:
-        raise ValueError(f"unknown area {value['area']!r}")
-    if not re.fullmatch(r"(19|20)\d\d", value["year"]):
-        raise ValueError(f"year {value['year']!r} is not a year")
-    if not re.match(r"https?://\S+$", value["source_url"]):
-        raise ValueError("source_url must be an http(s) address")
-    average = value.get("network_average", "")
-    return OfficialAreaScore(
-        city=value["city"],
-        country=value["country"],
-        year=int(value["year"]),
-        area=value["area"],
-        score=_percent(value["score"], "score"),
-        network_average=_percent(average, "network_average") if average else None,
-        source_url=value["source_url"],
+def _practice(row: dict[str, str]) -> Practice:
+    """One row of practices.csv; an unknown source kind stops loading rather than mislabel."""
+    if row["source_kind"] not in SOURCE_KINDS:
+        raise ValueError(f"practices.csv: unknown source_kind {row['source_kind']!r}")
+    return Practice(
+        row["city"],
+        row["country"],
+        row["area"],
+        row["practice"],
+        row["source_url"],
+        row["origin"],
+        row["source_kind"],
+        row["source_about"],
     )
-
-
-def _percent(text: str, name: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{name} {text!r} is not a number") from None
-    if not 0 <= number <= 100:
-        raise ValueError(f"{name} {text} is not between 0 and 100")
-    return number
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -390,11 +321,3 @@ def _int(text: str, name: str) -> int | None:
 
 def _float(text: str) -> float | None:
     return float(text) if text else None
-
-
-def normalise_name(name: str) -> str:
-    """Case, accents, punctuation and "City of" folded away, for matching typed names."""
-    decomposed = unicodedata.normalize("NFKD", name.split(",")[0])
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = re.sub(r"[^a-z0-9]+", " ", plain.replace("ß", "ss").replace("ł", "l")).strip()
-    return _NAME_NOISE.sub("", plain)

@@ -1,10 +1,13 @@
 """Mentor cities for a weak area: real member cities the data shows doing well there.
 
 Only the city data is used, never a model's guess: each mentor carries the fact that made it a
-mentor and that fact's source URL. Stronger evidence ranks first (official imported scores, then
-published area scores, then a report's qualitative "above average", then a documented practice);
-within the same kind of evidence, cities of the same country and of a similar size come first,
-because their policies transfer more easily. The user's own city is never proposed.
+mentor and that fact's source URL. An officer needs something to learn from, so cities with a
+documented practice in the area come first; a city known only by a score or a report's remark
+comes after them, shown as such. Within each group stronger evidence ranks first (official
+imported scores, then published area scores, then a report's qualitative "above average", then
+the practice alone); then cities of the same country and of a similar size, because their
+policies transfer more easily; then a practice whose source is its own page before one that is
+only listed or told on another city's page. The user's own city is never proposed.
 
 Scoring speaks no language: a mentor carries its evidence as data (`Evidence`), and whoever
 shows it puts it into words (the bot's text catalogs, bot.core.mentor_words).
@@ -71,6 +74,9 @@ class Mentor:
     #: The source of the practice, or of the evidence when there is no practice.
     source_url: str
     evidence: Evidence
+    #: The practice's row, for what its source is (a listing, another city's page); None when
+    #: the city is known only by its evidence.
+    documented: Practice | None = None
 
 
 @dataclass(frozen=True)
@@ -114,34 +120,41 @@ def find_mentors(
         ):
             best[candidate.city.name] = candidate
 
+    # Each city's practice to show: the one whose source leads to it best (stable sort).
     practices: dict[str, Practice] = {}
     counts: dict[str, int] = {}
-    for practice in cities.practices_in(area_id):
+    for practice in sorted(cities.practices_in(area_id), key=link_rank):
         practices.setdefault(practice.city, practice)
         counts[practice.city] = counts.get(practice.city, 0) + 1
 
-    def rank(candidate: _Candidate) -> tuple[int, bool, int, float, int, str]:
+    def rank(candidate: _Candidate) -> tuple[bool, int, bool, int, float, int, int, str]:
         city = candidate.city
         other_country = own_country is not None and city.country != own_country
+        shown = practices.get(city.name)
         return (
+            shown is None,
             candidate.tier,
             other_country,
             _size_rank(city.population, own_population),
             -candidate.strength,
+            link_rank(shown) if shown else 0,
             -counts.get(city.name, 0),
             city.name.casefold(),
         )
 
     mentors = []
     for candidate in sorted(best.values(), key=rank)[:limit]:
-        documented = practices.get(candidate.city.name)
-        text, url = (
-            (documented.text, documented.source_url)
-            if documented
-            else (None, candidate.evidence.source_url)
-        )
         city = candidate.city
-        mentors.append(Mentor(city.name, city.country, text, url, candidate.evidence))
+        shown = practices.get(city.name)
+        if shown is None:
+            mentor = Mentor(
+                city.name, city.country, None, candidate.evidence.source_url, candidate.evidence
+            )
+        else:
+            mentor = Mentor(
+                city.name, city.country, shown.text, shown.source_url, candidate.evidence, shown
+            )
+        mentors.append(mentor)
     log.debug("mentors for %s: %s", area_id, [m.city for m in mentors])
     return mentors
 
@@ -173,6 +186,13 @@ def _candidates(cities: CityData, area_id: str, strong_at_least: float) -> list[
             evidence = Evidence(EvidenceKind.PRACTICE, practice.source_url)
             found.append(_Candidate(city, PRACTICE, 0.0, evidence))
     return found
+
+
+def link_rank(practice: Practice) -> int:
+    """0 = the source is a page of the city's own, 1 = another city's page, 2 = a listing."""
+    if practice.is_listing:
+        return 2
+    return 1 if practice.source_about else 0
 
 
 def _size_rank(population: int | None, own_population: int | None) -> int:

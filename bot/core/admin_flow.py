@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import TYPE_CHECKING
 
-from bot.core import mentors_flow, payloads
+from bot.core import mentors_flow, payloads, peer_comparison
 from bot.core.actions import SHOW_REQUEST
 from bot.core.errors import InvalidInput, StaleAction, UserFacingError
 from bot.core.html_format import join_lines, shorten
@@ -287,7 +287,8 @@ def _cell(value: object) -> object:
 
 @admin_only
 def stats(turn: Turn, args: str) -> list[Reply]:
-    """/stats: the last 30 days of questions, feedback, self-checks and requests."""
+    """/stats: the last 30 days of questions, feedback, self-checks and requests, then the
+    member cities' shared self-assessments per area (the same averages officers see)."""
     now = utcnow()
     since = now - STATS_WINDOW
     with turn.read() as session:
@@ -296,6 +297,7 @@ def stats(turn: Turn, args: str) -> list[Reply]:
         unanswered = repo.top_unanswered(session, since=since, limit=TOP_UNANSWERED)
         completed = repo.completed_runs_count(session, since=since)
         by_area = repo.requests_by_area(session)
+        peers = peer_comparison.stats_lines(turn, session)
     asked = Counter(f"{when:%Y-%m-%d}" for when, _ in asked_log)
     answered = Counter(f"{when:%Y-%m-%d}" for when, ok in asked_log if ok)
     share = f"{100 * sum(answered.values()) / len(asked_log):.0f}" if asked_log else "—"
@@ -322,4 +324,5 @@ def stats(turn: Turn, args: str) -> list[Reply]:
             lines.append(turn.t("stats_area_line", area=name, count=n))
     else:
         lines.append(turn.t("stats_none"))
+    lines += ["", *peers]
     return [Reply(text=join_lines(*lines))]

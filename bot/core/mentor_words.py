@@ -1,17 +1,32 @@
 """Mentor cities in words: scoring finds them with their evidence as data, the catalogs word it.
 
 Used by the chat (bot.core.mentors_flow) and the terminal (`icc-assistant selfcheck`), so both
-give a city the same reason in the same language.
+give a city the same reason in the same language, and both say what a link leads to: an officer
+who follows "source" should not land on a listing or another city's page unwarned.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from bot.core.texts import t
+from bot.core.html_format import shorten
+from bot.core.texts import fr, t
+from scoring.cities import PRACTICE_LANGUAGE
 
 if TYPE_CHECKING:
+    from scoring.cities import Practice
     from scoring.mentors import Evidence, Mentor
+
+#: Country names of the city data (English there) in each other interface language.
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {"fr": fr.COUNTRY_NAMES}
+#: The ICC website, whose listings are pages of its good-practice database.
+_ICC_HOSTS = ("coe.int", "www.coe.int")
+
+
+def country_name(lang: str, country: str) -> str:
+    """The data's (English) country name in the interface language, unchanged if unknown."""
+    return _COUNTRY_NAMES.get(lang, {}).get(country, country)
 
 
 def evidence_text(lang: str, evidence: Evidence) -> str:
@@ -21,8 +36,37 @@ def evidence_text(lang: str, evidence: Evidence) -> str:
     return str(t(lang, f"mentor_evidence_{evidence.kind}", score=score, year=evidence.year))
 
 
-def mentor_reason(lang: str, mentor: Mentor) -> str:
-    """Why learn from this city: its documented practice, else what the data says about it."""
+def mentor_text(lang: str, mentor: Mentor) -> str:
+    """The city's documented practice, else its evidence marked as the only thing known."""
     if mentor.practice is not None:
         return mentor.practice
-    return evidence_text(lang, mentor.evidence)
+    return str(t(lang, "mentor_score_only", evidence=evidence_text(lang, mentor.evidence)))
+
+
+def source_notes(lang: str, mentor: Mentor) -> list[str]:
+    """What the reader should know about the practice and its link, in parentheses: written
+    in English (in another interface language), only listed, or told on another city's page."""
+    practice: Practice | None = mentor.documented
+    if practice is None:
+        return []
+    notes = []
+    if lang != PRACTICE_LANGUAGE:
+        notes.append(str(t(lang, "mentor_note_in_english")))
+    if practice.is_listing:
+        host = urlsplit(practice.source_url).hostname or ""
+        if host in _ICC_HOSTS:
+            notes.append(str(t(lang, "mentor_note_icc_listing")))
+        else:
+            notes.append(str(t(lang, "mentor_note_listing", site=host.rstrip("."))))
+    if practice.source_about:
+        notes.append(str(t(lang, "mentor_note_other_city", city=practice.source_about)))
+    return notes
+
+
+def mentor_reason(lang: str, mentor: Mentor, *, limit: int | None = None) -> str:
+    """Why learn from this city, with what its source is; the practice or evidence is cut to
+    `limit` characters, never the notes (they say what the link is)."""
+    text = mentor_text(lang, mentor)
+    if limit is not None:
+        text = shorten(text, limit)
+    return " ".join([text, *source_notes(lang, mentor)])

@@ -3,8 +3,8 @@
 The score is computed and stored in the same transaction as the last answer, so a completed
 run always has its result. The replies then bring the chart, the estimated scores against the
 network, each weak area with mentor cities and the two most relevant guide passages, the
-change since the user's previous self-check, and the study-visit buttons; a result with strong
-areas then asks the privacy consents not asked yet.
+change since the user's previous self-check, and a study-visit button for every weak area; a
+result with strong areas then asks the privacy consents not asked yet.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.core import mentors_flow, payloads, privacy_flow
+from bot.core import mentors_flow, payloads, peer_comparison, privacy_flow
 from bot.core.html_format import join_lines, link, shorten
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.payloads import ButtonKind
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.services import Services
     from retrieval.service import Source
     from scoring.model import IndexModel
+    from scoring.peers import PeerAverage
     from scoring.score import AreaResult, Result
 
 #: Guide passages shown per weak area, and how much of each.
@@ -35,8 +36,6 @@ GUIDES_PER_AREA = 2
 QUOTE_CHARS = 220
 #: Replies are packed up to this size (Telegram's limit is 4096; entities need headroom).
 MAX_REPLY_CHARS = 3500
-#: At most this many study-visit buttons (the weakest areas first).
-VISIT_BUTTONS = 3
 
 
 def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
@@ -100,11 +99,13 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     from scoring.charts import render_chart
 
     model = turn.services.index_model
-    chart = render_chart(result, city=turn.user.city, lang=turn.lang)
+    peers = peer_comparison.for_run(turn, run)
+    chart = render_chart(result, city=turn.user.city, lang=turn.lang, peers=peers)
     summary = join_lines(
         turn.t("sc_results_heading"),
         "",
-        *_score_lines(turn, model, result),
+        *_score_lines(turn, model, result, peers),
+        peer_comparison.note(turn, peers),
         "",
         _comparison(turn, run, result),
         "",
@@ -128,20 +129,20 @@ def render(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     if not weak:
         return [done, first, Reply(text=turn.t("sc_no_weak")), *_consents(turn, run, result)]
     blocks = [_weak_area_block(turn, model, area) for area in weak]
-    visit_buttons = tuple(
-        (
-            Button(
-                shorten(turn.t("btn_visit", area=model.area_name(area.id, turn.lang)), 60),
-                # Handled by the study-visit flow (bot.core.visit_flow.results_button).
-                payloads.make(ButtonKind.VISIT_FROM_RESULTS, run.id, area.id),
-            ),
-        )
-        for area in weak[:VISIT_BUTTONS]
-    )
+    # Every weak area can lead to a study visit: one button each, weakest first, under the last
+    # message (a transport that waits for the buttons then has every weak area shown).
+    visit_buttons = tuple((_visit_button(turn, model, run, area.id),) for area in weak)
     replies = [done, first, *(Reply(text=text) for text in _pack(blocks))]
-    last = replies[-1]
-    replies[-1] = Reply(text=last.text, buttons=visit_buttons)
+    replies[-1] = Reply(text=replies[-1].text, buttons=visit_buttons)
     return [*replies, *_consents(turn, run, result)]
+
+
+def _visit_button(turn: Turn, model: IndexModel, run: SelfcheckRun, area_id: str) -> Button:
+    """ "Request a study visit: <area>", handled by bot.core.visit_flow.results_button."""
+    return Button(
+        shorten(turn.t("btn_visit", area=model.area_name(area_id, turn.lang)), 60),
+        payloads.make(ButtonKind.VISIT_FROM_RESULTS, run.id, area_id),
+    )
 
 
 def _consents(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
@@ -154,7 +155,9 @@ def _consents(turn: Turn, run: SelfcheckRun, result: Result) -> list[Reply]:
     return privacy_flow.consent_questions(turn)
 
 
-def _score_lines(turn: Turn, model: IndexModel, result: Result) -> list[Safe]:
+def _score_lines(
+    turn: Turn, model: IndexModel, result: Result, peers: dict[str, PeerAverage]
+) -> list[Safe]:
     lines: list[Safe] = []
     if result.overall is not None:
         lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
@@ -174,6 +177,7 @@ def _score_lines(turn: Turn, model: IndexModel, result: Result) -> list[Safe]:
             if area.network_average is not None
             else ""
         )
+        network = Safe(network + peer_comparison.area_suffix(turn, peers.get(area.id)))
         coverage = (
             turn.t("sc_coverage", percent=f"{area.coverage * 100:.0f}") if area.coverage < 1 else ""
         )

@@ -17,6 +17,7 @@ from bot.storage.repo.events import (
     event_processed,
     forget_events_before,
 )
+from bot.storage.repo.peers import shared_results
 from bot.storage.repo.personal_data import (
     anonymise_requests_before,
     detach_questions_before,
@@ -103,6 +104,7 @@ __all__ = [
     "save_official_scores",
     "save_result",
     "set_visit_status",
+    "shared_results",
     "top_unanswered",
     "touch_user",
     "update_run",
