@@ -64,7 +64,7 @@ def test_ingest_reports_added_unchanged_and_bad_files(data_dir: Path, tmp_path: 
     (folder / "scan.pdf").write_bytes(make_pdf([""]))
     result = _run(data_dir, "ingest", str(folder))
     assert result.returncode == 1
-    assert result.stdout.startswith("1 added, 0 updated, 14 unchanged")
+    assert result.stdout.startswith("1 added, 0 updated, 17 unchanged")
     assert "skipped scan.pdf: the PDF has no text layer" in result.stderr
 
     missing = _run(data_dir, "ingest", str(tmp_path / "nope.pdf"))
