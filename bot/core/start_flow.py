@@ -7,6 +7,7 @@ from bot.core.actions import CityChoice
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput
 from bot.core.html_format import join_lines
+from bot.core.mentor_words import country_name
 from bot.core.messages import Button, Reply
 from bot.core.payloads import ButtonKind
 from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, pick_language
@@ -34,7 +35,8 @@ def start(turn: Turn, args: str) -> list[Reply]:
             )
         )
     else:
-        city = turn.t("city_saved", city=turn.user.city, country=turn.user.country or "")
+        country = country_name(turn.lang, turn.user.country or "")
+        city = turn.t("city_saved", city=turn.user.city, country=country)
         replies.append(
             Reply(
                 text=join_lines(welcome, city, "", turn.t("capabilities")),
@@ -63,7 +65,7 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
             country=city.country,
             state=DialogState.IDLE,
         )
-    saved = turn.t("city_saved", city=city.name, country=city.country)
+    saved = turn.t("city_saved", city=city.name, country=country_name(turn.lang, city.country))
     return [Reply(text=join_lines(saved, "", turn.t("capabilities")))]
 
 

@@ -18,6 +18,7 @@ from bot.core.actions import Confirmation, VisitStep
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, StaleAction
 from bot.core.html_format import join_lines, shorten
+from bot.core.mentor_words import country_name
 from bot.core.messages import Button, Reply
 from bot.core.ownership import owned
 from bot.core.payloads import ButtonKind
@@ -239,7 +240,7 @@ def _mentor_choices(turn: Turn, area_id: str) -> list[tuple[str, str, Safe]]:
         line = turn.t(
             "visit_candidate_line",
             city=candidate.city,
-            country=candidate.country,
+            country=country_name(turn.lang, candidate.country),
             score=f"{candidate.score:.0f}",
         )
         choices.append((candidate.city, candidate.country, line))

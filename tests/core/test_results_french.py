@@ -68,3 +68,12 @@ def test_french_results_speak_french(chat: Chat, services: Services) -> None:
     assert "(source : une page de Wrocław)" in text  # Bilbao's tours, told on Wrocław's site
     visit = [b.label for r in weak for row in r.buttons for b in row]
     assert len(visit) == 17 and all(label.startswith("Demander une visite") for label in visit)
+
+
+def test_the_city_and_the_study_visit_choices_name_countries_in_french(chat: Chat) -> None:
+    chat.send("/language fr")
+    chat.send("/start")
+    [saved] = chat.send("Barcelona")
+    assert "(Espagne)" in saved.text and "(Spain)" not in saved.text
+    [welcome, *_] = chat.send("/start")
+    assert "(Espagne)" in welcome.text
