@@ -111,11 +111,11 @@ def _report(turn: Turn, name: str, report: IngestReport) -> str:
     if report.unchanged and not report.added and not report.updated:
         return turn.t("upload_unchanged", name=name)
     key = "upload_updated" if report.updated else "upload_added"
-    text = turn.t(key, name=name, pages=report.pages, passages=report.chunks_added)
     # The admin should know the bundled digest now yields to this file (`retrieval.originals`).
-    for digest in report.originals_of:
-        text += "\n" + turn.t("upload_original_of", digest=digest)
-    return text
+    return join_lines(
+        turn.t(key, name=name, pages=report.pages, passages=report.chunks_added),
+        *(turn.t("upload_original_of", digest=digest) for digest in report.originals_of),
+    )
 
 
 def _load_scores(turn: Turn, name: str, file: IncomingFile) -> Reply:
