@@ -62,9 +62,11 @@ class City:
 #: The language of every practice text (the researcher paraphrased each source in English), so
 #: an interface in another language can say so.
 PRACTICE_LANGUAGE = "en"
-#: What a practice's source is: a page on the practice, or a listing of many practices (a page of
-#: the ICC good-practice database) that does not lead to the practice itself.
-SOURCE_KINDS = ("page", "listing")
+#: What a practice's source is: a page on the practice; a listing of many practices (a page of
+#: the ICC good-practice database) that does not lead to the practice itself; or an address
+#: the research recorded without the page's own part (`.../interculturalcities/view`), kept as
+#: provenance because no better one was found, and said to be what it is.
+SOURCE_KINDS = ("page", "listing", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class Practice:
     def is_listing(self) -> bool:
         """True when the source only lists the practice among others."""
         return self.source_kind == "listing"
+
+    @property
+    def is_unresolved(self) -> bool:
+        """True when the recorded address does not name the practice's page."""
+        return self.source_kind == "unresolved"
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,10 @@ def _candidates(cities: CityData, area_id: str, strong_at_least: float) -> list[
 
 
 def link_rank(practice: Practice) -> int:
-    """0 = the source is a page of the city's own, 1 = another city's page, 2 = a listing."""
+    """0 = the source is a page of the city's own, 1 = another city's page, 2 = a listing,
+    3 = an address that does not name a page."""
+    if practice.is_unresolved:
+        return 3
     if practice.is_listing:
         return 2
     return 1 if practice.source_about else 0

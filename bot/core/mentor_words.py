@@ -58,6 +58,8 @@ def source_notes(lang: str, mentor: Mentor) -> list[str]:
             notes.append(str(t(lang, "mentor_note_icc_listing")))
         else:
             notes.append(str(t(lang, "mentor_note_listing", site=host.rstrip("."))))
+    if practice.is_unresolved:
+        notes.append(str(t(lang, "mentor_note_unresolved")))
     if practice.source_about:
         notes.append(str(t(lang, "mentor_note_other_city", city=practice.source_about)))
     return notes

@@ -95,8 +95,9 @@ def _as_mentor(practice: Practice) -> Mentor:
 
 
 def test_every_practice_of_the_data_says_what_its_link_leads_to() -> None:
-    """Over the whole data set: a listing is called one, another city's page is named, the
-    link is the practice's own source, and French readers learn the practice is in English."""
+    """Over the whole data set: a listing is called one, another city's page is named, an
+    address without its page says so, the link is the practice's own source, and French readers
+    learn the practice is in English."""
     from bot.core.mentor_words import mentor_reason
 
     practices = load_city_data().practices
@@ -113,7 +114,11 @@ def test_every_practice_of_the_data_says_what_its_link_leads_to() -> None:
         assert (other in english) == bool(practice.source_about), english
         assert "(practice described in English)" not in english
         assert "(pratique décrite en anglais)" in french
-        if not listed and not practice.source_about:
+        unresolved = (
+            "(the address recorded for it leads to the ICC site, not to the practice's page)"
+        )
+        assert (unresolved in english) == practice.is_unresolved
+        if not listed and not practice.source_about and not practice.is_unresolved:
             assert english == practice.text  # a page of its own needs no note
     urbact = next(p for p in practices if "urbact.eu./node" in p.source_url)
     assert mentor_reason("en", _as_mentor(urbact)).endswith("(listed on a page of urbact.eu)")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scoring.cities import DEFAULT_CITY_DIR, SOURCE_KINDS, CityData, load_city_data
+from scoring.mentors import link_rank
 from scoring.names import normalise_name
 
 #: A page of the ICC good-practice database (any language, any paging), or another site's
@@ -126,3 +127,17 @@ def test_an_unknown_source_kind_stops_loading(tmp_path: Path) -> None:
     path.write_text(text.replace(",listing,", ",index,", 1), encoding="utf-8")
     with pytest.raises(ValueError, match="source_kind 'index'"):
         load_city_data(folder)
+
+
+def test_an_address_without_its_page_is_labelled_unresolved_and_ranked_last(
+    cities: CityData,
+) -> None:
+    """The research recorded `.../interculturalcities/view` for six practices (two more were
+    found with their page in good_practices.csv): said to be what it is, never a page."""
+    bare = re.compile(r"/web/interculturalcities/view/?$")
+    unresolved = [p for p in cities.practices if p.is_unresolved]
+    assert len(unresolved) == 6
+    for practice in cities.practices:
+        assert practice.is_unresolved == bool(bare.search(practice.source_url)), practice
+    assert all(link_rank(p) == 3 for p in unresolved)
+    assert max(link_rank(p) for p in cities.practices if not p.is_unresolved) == 2

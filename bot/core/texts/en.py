@@ -208,6 +208,9 @@ TEXTS: dict[str, str] = {
     "mentor_note_in_english": "(practice described in English)",
     "mentor_note_icc_listing": "(listed among the ICC good practices)",
     "mentor_note_listing": "(listed on a page of {site})",
+    "mentor_note_unresolved": (
+        "(the address recorded for it leads to the ICC site, not to the practice's page)"
+    ),
     "mentor_note_other_city": "(source: a {city} page)",
     # privacy
     "privacy_retention": (

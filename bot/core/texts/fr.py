@@ -241,6 +241,9 @@ TEXTS: dict[str, str] = {
     "mentor_note_icc_listing": "(répertoriée parmi les bonnes pratiques ICC)",
     "mentor_note_listing": "(répertoriée sur une page de liste de {site})",
     "mentor_note_other_city": "(source : une page de {city})",
+    "mentor_note_unresolved": (
+        "(l'adresse relevée mène au site des Cités interculturelles, pas à la page de la pratique)"
+    ),
     # privacy
     "privacy_retention": (
         "Les données personnelles sont supprimées après {days} jours sans contact ; les "
