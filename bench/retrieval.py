@@ -45,6 +45,7 @@ from retrieval.evaluation import (  # noqa: E402
 from retrieval.hybrid import Hit  # noqa: E402
 from retrieval.ingest import expand_paths  # noqa: E402
 from retrieval.loaders import load_document  # noqa: E402
+from retrieval.qa import BLENDED  # noqa: E402
 from retrieval.service import (  # noqa: E402
     BUNDLED_CORPUS,
     CROSS_LINGUAL,
@@ -158,9 +159,10 @@ def main() -> int:
     # Bars: evidence of the standalone tuning questions, 5-fold CV, then the whole part.
     standalone = [q for q in tune if q.previous is None]
     evidence = {q.qid: service.retrieve(q.question, k=10).evidence for q in standalone}
-    keys = ["e5", f"e5{CROSS_LINGUAL}"]
+    keys = [BLENDED, f"e5{CROSS_LINGUAL}"]
     base = AbstentionPolicy({})
-    cv_u, cv_a = [], []
+    cv_u: list[bool] = []
+    cv_a: list[bool] = []
     for fold in range(FOLDS):
         fit = [q for q in standalone if fold_of(q.qid, FOLDS) != fold]
         held = [q for q in standalone if fold_of(q.qid, FOLDS) == fold]

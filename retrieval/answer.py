@@ -10,7 +10,8 @@ with the [n] of its section, so every claim is traceable.
 Whether to answer at all is decided from evidence that transfers to new questions: how close
 the best unit is (with its own bar for questions in another language than the corpus, whose
 similarities run lower) and whether the question's specific subjects (a year, a number, an
-acronym, a name) occur in the passages found.
+acronym, a name) occur in the passages found, and whether those passages hold the kind of
+answer it asks for (a sum, contact details, a time, a rate or score, a numbered article).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ _SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", '"', "”", ")", "»")
 
 #: Evidence key: how many of the question's specific subjects the passages found never mention.
 MISSING_SPECIFICS = "missing_specifics"
-#: Evidence key: 1 when the question asks for a sum or contact details the passages lack.
+#: Evidence key: 1 when the question asks for a kind of answer (a sum, contact details, a
+#: time, a rate) the passages lack.
 MISSING_ANSWER_TYPE = "missing_answer_type"
 
 #: A statement that opens on a connective, or names its subject by a pronoun or "these
@@ -117,7 +119,39 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_CONTACT = re.compile(
     r"\b(?:phone|telephone|e-?mail|email address|contact details|téléphone|courriel|"
-    r"teléfono|correo|telefono|telefon\w*|telefone|телефон\w*|пошт\w*)\b",
+    r"teléfono|correo|telefono|telefon\w*|telefone|телефон\w*|пошт\w*|"
+    # asking how to reach a person ("comment puis-je le joindre ?")
+    r"contact (?:him|her|them)|reach (?:him|her|them)|get in touch|joindre|contacter|"
+    r"contattar\w*|contactar\w*|kontaktier\w*|skontaktowa\w*|зв['’]язатися)\b",
+    re.IGNORECASE,
+)
+#: Questions asking for a time of day (opening hours) and for a rate, share or score; the
+#: passages found must hold a time ("9:30", "5 pm") or a percentage or score ("12%", "71
+#: points") for such a question to be answered. Tuning part: these caught four out-of-scope
+#: questions (a city's Index score, an unemployment rate, office hours, a mayor's contact)
+#: and vetoed one answerable one (a question that mentions a share without asking for it).
+_ASKS_TIME = re.compile(
+    r"\b(?:opening hours|what time|closes|closing time|à quelle heure|horaires?|ferme|a che ora|"
+    r"orari\w*|chiude|horario\w*|a qué hora|cierra|öffnungszeit\w*|wann (?:öffnet|schließt)|"
+    r"godzin\w* otwarcia|o której|години роботи|horário\w*|que horas)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"\b\d{1,2}(?:[:.h]\d{2}|\s?(?:am|pm))\b", re.IGNORECASE)
+_ASKS_RATE = re.compile(
+    r"\b(?:score|scored|punteggio|puntuación|pontuação|punktzahl|taux|rate|percentage|"
+    r"pourcentage|porcentaje|percentuale|prozent\w*|odset\w*|відсот\w*|unemployment|"
+    r"chômage|desempleo|paro|disoccupazione|arbeitslos\w*|bezroboci\w*|безробітт\w*)\b",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"\d\s?(?:%|per ?cent|percent|points?\b|/\s?100)", re.IGNORECASE)
+#: A numbered provision of a text (an article, a paragraph): the passages must cite that
+#: provision by its number for a question about it to be answered ("what does article 5 of
+#: the immigration act say?" is not answered by a passage about another text's article 6).
+#: Tuning part: one more out-of-scope question caught (a national law's article), no
+#: answerable one vetoed.
+_ASKS_PROVISION = re.compile(
+    r"(?:\b(?:articles?|articolo|articoli|artículo|artigo|artikel|art\.|paragraphs?|"
+    r"paragraphe|paragrafo|paragraf|absatz|стаття|статті|статтю)|§)\s*(?:[A-Z]\.?\s*)?(\d+)",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -127,12 +161,23 @@ _CONTACT = re.compile(r"@|\+\d[\d ()-]{6,}")
 
 
 def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
-    """Whether the question asks for a sum of money or contact details that none of the
-    passages found holds."""
+    """Whether the question asks for a kind of answer (a sum of money, contact details, a
+    time of day, a rate or score, a numbered provision) that none of the passages found
+    holds: then the passages, however close in topic, cannot answer it."""
     text = " ".join(h.text for h in hits)
-    if _ASKS_CONTACT.search(question) and not _CONTACT.search(text):
-        return True
-    return bool(_ASKS_MONEY.search(question)) and not _MONEY.search(text)
+    for provision in _ASKS_PROVISION.finditer(question):
+        cited = rf"(?:\barticles?|\bart\.|\bparagraphs?|§)\s*{provision.group(1)}\b"
+        if not re.search(cited, text, re.IGNORECASE):
+            return True
+    return any(
+        asks.search(question) and not holds.search(text)
+        for asks, holds in (
+            (_ASKS_CONTACT, _CONTACT),
+            (_ASKS_MONEY, _MONEY),
+            (_ASKS_TIME, _TIME),
+            (_ASKS_RATE, _RATE),
+        )
+    )
 
 
 def _fold(text: str) -> str:

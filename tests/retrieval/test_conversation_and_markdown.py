@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer import specifics
+from retrieval.answer import missing_answer_type, specifics
+from retrieval.chunking import Chunk
 from retrieval.conversation import is_elliptical
 from retrieval.evaluation import has_markdown, holds, part_of
+from retrieval.hybrid import Hit
 from retrieval.markdown import blocks, plain
 from retrieval.qa import Source, _cited
 
@@ -14,7 +16,8 @@ from retrieval.qa import Source, _cited
 @pytest.mark.parametrize(
     "message",
     ["and for schools?", "And in schools?", "what about Lyon?", "et pour les écoles ?",
-     "e nelle scuole?", "¿y en las escuelas?", "und für Schulen?", "a w szkołach?"],
+     "e nelle scuole?", "¿y en las escuelas?", "und für Schulen?", "a w szkołach?",
+     "in which year?", "did the city council back it afterwards?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -24,7 +27,10 @@ def test_continuations_are_elliptical(message: str) -> None:
     "message",
     ["How do cities join the ICC network?", "What is an intercultural city?",
      "qu'est-ce que l'indice ICC ?", "And how should a city with many newcomers and few "
-     "resources organise its whole intercultural strategy from the start?", "", "Andorra"],
+     "resources organise its whole intercultural strategy from the start?", "", "Andorra",
+     "¿En qué año se adoptó la recomendación sobre integración intercultural?",
+     "What is the diversity advantage and why does it matter?",
+     "Anti-rumour agents in small towns, how are they trained?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
@@ -71,3 +77,29 @@ def test_key_facts_and_split_are_fixed_functions() -> None:
         "tune",
         "test",
     }
+
+
+def _hit(text: str) -> Hit:
+    chunk = Chunk("c1", "doc", "Title", "Short", "Section", None, "", "en", "", "", text)
+    return Hit(chunk, 0.9)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "missing"),
+    [
+        ("What are the opening hours of the city museum?", "The museum hosts exhibitions.", True),
+        ("What are the opening hours of the city museum?", "Open 9:30 to 17:00 daily.", False),
+        ("A che ora chiude l'anagrafe?", "The registry office serves residents.", True),
+        ("What was Lublin's Index score?", "Lublin took part in the Index.", True),
+        ("What was Lublin's Index score?", "Lublin scored 71 points in the Index.", False),
+        ("Quel est le taux de chômage des réfugiés ?", "Refugees face barriers.", True),
+        ("Qui est le maire et comment le joindre ?", "The mayor chairs the council.", True),
+        ("What does article 5 of the act say?", "Article 6 of the convention says...", True),
+        ("What does article 5 of the act say?", "Under Article 5, cities must...", False),
+        ("How do cities join the network?", "Cities apply by letter.", False),
+    ],
+)
+def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
+    question: str, passage: str, missing: bool
+) -> None:
+    assert missing_answer_type(question, [_hit(passage)]) is missing

@@ -16,14 +16,14 @@ from retrieval.service import QAService, build_qa_service
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval"
 
-# Measured on the test part (2026-12-02): recall@5 0.955, MRR 0.823, non-English recall@5
-# 0.931, key facts 0.65, abstains on 0.57 of out-of-scope and 0.04 of answerable questions,
-# conversation turns 0.91 right, no Markdown.
+# Measured on the test part (2026-12-07, blended e5+BM25 bar and answer-type checks): recall@5
+# 0.959, MRR 0.821, non-English recall@5 0.939, key facts 0.64, abstains on 0.58 of
+# out-of-scope and 0.05 of answerable questions, conversation turns 0.86 right, no Markdown.
 RECALL_FLOOR = 0.92
 MRR_FLOOR = 0.78
 NON_ENGLISH_FLOOR = 0.88
 KEY_FACTS_FLOOR = 0.60
-ABSTAIN_UNANSWERABLE_FLOOR = 0.50
+ABSTAIN_UNANSWERABLE_FLOOR = 0.55
 ABSTAIN_ANSWERABLE_CEILING = 0.08
 CONVERSATIONS_FLOOR = 0.85
 
