@@ -62,7 +62,7 @@ def ask(turn: Turn, text: str) -> list[Reply]:
             top_source=_source_name(answer.sources[0]) if answer.sources else None,
             sources=[_stored_source(s) for s in answer.sources] if answer.answered else [],
         )
-    return [_render_answer(turn, answer, question.id or 0)]
+    return [render_answer(turn, answer, question.id or 0)]
 
 
 def _source_name(source: Source) -> str:
@@ -95,7 +95,9 @@ def _cited_as(turn: Turn, title: str, url: str | None, digest: bool) -> Safe:
     return turn.t("qa_digest_of", link=label) if digest else label
 
 
-def _render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
+def render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
+    """An answer as the officer sees it, its buttons tied to the logged question (also used
+    when a redelivered question is answered again, so it looks exactly as the first time)."""
     if not answer.answered:
         # Only our own words: retrieval's `answer.answer` says "not covered" in English.
         nearest = [

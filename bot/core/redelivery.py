@@ -78,7 +78,7 @@ def _typed_text(turn: Turn, text: str) -> list[Reply]:
     # The follow-up context is left out: the latest logged question is this one itself.
     answer = turn.services.qa.ask(text, previous=None)
     # qa_flow's own rendering, so the answer looks exactly as the first time.
-    return [qa_flow._render_answer(turn, answer, logged.id or 0)]
+    return [qa_flow.render_answer(turn, answer, logged.id or 0)]
 
 
 def _already_done(turn: Turn) -> Reply:
