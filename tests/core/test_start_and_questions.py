@@ -31,7 +31,7 @@ def test_start_welcomes_in_french_and_matches_a_city_fuzzily(services: Services)
     assert "Atlantis-sur-Mer" in not_found.text and _user(services).city is None
 
     [saved] = chat.send("barcelone")
-    assert "<b>Barcelona</b> (Spain)" in saved.text and "/selfcheck" in saved.text
+    assert "<b>Barcelona</b> (Espagne)" in saved.text and "/selfcheck" in saved.text
     user = _user(services)
     assert (user.city, user.country, user.state, user.language) == (
         "Barcelona",
