@@ -84,7 +84,8 @@ _INTERROGATIVES = frozenset(
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\?\s|\s(?:and|et|y|e|und|i|та|і)\s", re.IGNORECASE)
 #: Words a first clause needs before a later clause's pronoun is taken to point back into it.
 CLAUSE_WORDS = 3
-#: A fragment is at most this many words (as in QAService.retrieve_turn).
+#: A message of at most this many words may be a fragment to read with the previous question
+#: (here, and in QAService.retrieve_turn).
 FRAGMENT_WORDS = 4
 #: Longest message still read as a continuation because of how it opens or of a pronoun
 #: pointing back ("e l'indagine annuale? quante città hanno risposto nel 2021?" is one; a long

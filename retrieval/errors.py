@@ -70,17 +70,13 @@ class DocumentError(ValueError):
     """A document cannot be ingested (empty, scanned, encrypted, broken, too large).
 
     The message names the file and the reason in plain words, so the bot can show it as is;
-    raising it never changes the index. ``reason`` is a `Reason` (preferred: the bot can then
-    translate it) or, from older callers, a plain English sentence (then `code` is None).
+    raising it never changes the index. ``code`` says why (the bot translates it), ``details``
+    fill in its numbers.
     """
 
-    def __init__(self, filename: str, reason: Reason | str, **details: object) -> None:
-        if isinstance(reason, Reason):
-            self.code: Reason | None = reason
-            text = REASONS[reason].format(**details)
-        else:
-            self.code = None
-            text = reason
+    def __init__(self, filename: str, reason: Reason, **details: object) -> None:
+        self.code = reason
+        text = REASONS[reason].format(**details)
         super().__init__(f"{filename}: {text}")
         self.filename = filename
         self.reason = text

@@ -231,12 +231,12 @@ def _read_html(name: str, data: bytes) -> tuple[dict[str, object], list[Section]
 
 #: The first bytes of an OLE compound file: an old .doc, or a password-protected DOCX (Office
 #: wraps an encrypted package in one, with an "EncryptionInfo" stream).
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
 def _read_docx(name: str, data: bytes) -> tuple[dict[str, object], list[Section], None]:
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         encrypted = _OLE_ENCRYPTION_INFO in data
         raise DocumentError(name, Reason.DOCX_PASSWORD if encrypted else Reason.DOCX_OLD_FORMAT)
     # Unpacked within limits before python-docx or lxml sees a byte (see retrieval.safe_zip).

@@ -24,7 +24,7 @@ from retrieval.answer import (
     missing_specifics,
     names_count,
 )
-from retrieval.conversation import is_elliptical
+from retrieval.conversation import FRAGMENT_WORDS, is_elliptical
 from retrieval.hybrid import Hit, HybridRetriever, Retrieval
 from retrieval.index import SearchIndex
 from retrieval.language import detect_language
@@ -53,8 +53,6 @@ CROSS_LINGUAL = "@xl"
 #: Sections whose text is checked for the question's specific subjects.
 SPECIFICS_DEPTH = 3
 
-#: A message of at most this many words may be a fragment to read with the previous question.
-FRAGMENT_WORDS = 4
 #: Passages shown, marked as not an answer, with "not covered".
 NEAREST_SHOWN = 3
 

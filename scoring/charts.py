@@ -16,6 +16,7 @@ import io
 import logging
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from scoring.peers import PeerAverage
+from scoring.peers import PeerAverage, count_label, shown
 from scoring.score import Result
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def render_chart(
     """
     texts = _TEXTS.get(lang[:2], _TEXTS["en"])
     areas = result.areas
-    shown_peers = {k: p for k, p in (peers or {}).items() if p.value is not None}
+    shown_peers = shown(peers or {})
     footer = FOOTER_INCHES + (PEER_LEGEND_INCHES if shown_peers else 0)
     height = HEADER_INCHES + ROW_INCHES * max(len(areas), 1) + footer
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
@@ -129,17 +130,7 @@ def render_chart(
                 linewidth=5,
             )
         if peer_value is not None:
-            axes.plot(
-                [peer_value],
-                [row],
-                marker="D",
-                markersize=PEER_MARKER_SIZE,
-                markerfacecolor=PEER_COLOUR,
-                markeredgecolor=NETWORK_COLOUR,
-                markeredgewidth=2,
-                linestyle="none",
-                zorder=5,
-            )
+            axes.plot([peer_value], [row], markersize=PEER_MARKER_SIZE, zorder=5, **_PEER_MARKER)
     axes.set_yticks(rows, [textwrap.fill(a.name, LABEL_WRAP) for a in areas], fontsize=19)
     for label, area in zip(axes.get_yticklabels(), areas, strict=True):
         if area.weak:
@@ -191,7 +182,7 @@ def render_chart(
     )
     if shown_peers:
         figure.legend(
-            handles=[_peer_handle(texts["peers"].format(count=_count_label(shown_peers)))],
+            handles=[_peer_handle(texts["peers"].format(count=count_label(shown_peers)))],
             loc="lower center",
             fontsize=16,
             frameon=False,
@@ -239,22 +230,16 @@ def _score_label(axes: Axes, row: int, score: float, markers: list[float]) -> No
     )
 
 
+#: The member cities' diamond, on the bars and in the legend alike.
+_PEER_MARKER: dict[str, Any] = {
+    "marker": "D",
+    "markerfacecolor": PEER_COLOUR,
+    "markeredgecolor": NETWORK_COLOUR,
+    "markeredgewidth": 2,
+    "linestyle": "none",
+}
+
+
 def _peer_handle(label: str) -> Line2D:
     """The legend's member-cities entry: the same diamond as on the bars."""
-    return Line2D(
-        [],
-        [],
-        marker="D",
-        markersize=PEER_MARKER_SIZE * 0.8,
-        markerfacecolor=PEER_COLOUR,
-        markeredgecolor=NETWORK_COLOUR,
-        markeredgewidth=2,
-        linestyle="none",
-        label=label,
-    )
-
-
-def _count_label(peers: Mapping[str, PeerAverage]) -> str:
-    """How many cities the drawn averages rest on: "6", or "5–8" when areas differ."""
-    counts = sorted({peer.cities for peer in peers.values()})
-    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    return Line2D([], [], markersize=PEER_MARKER_SIZE * 0.8, label=label, **_PEER_MARKER)

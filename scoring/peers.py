@@ -68,6 +68,19 @@ class PeerAverage:
         return self.value is not None
 
 
+def shown(peers: Mapping[str, PeerAverage]) -> dict[str, PeerAverage]:
+    """Only the areas whose average may be shown."""
+    return {area: peer for area, peer in peers.items() if peer.shown}
+
+
+def count_label(peers: Mapping[str, PeerAverage]) -> str:
+    """How many cities the shown averages rest on: "6", or "5–8" when areas differ."""
+    counts = sorted({peer.cities for peer in peers.values() if peer.shown})
+    if not counts:
+        return "0"
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+
+
 def whole_points(value: float) -> int:
     """Round half up to a whole point (Python's round() would send 57.5 and 58.5 both to 58)."""
     return math.floor(value + 0.5)

@@ -244,13 +244,6 @@ async def _playground(
     standin = StandIn(  # refuses a non-loopback host without allow_remote, before binding
         host=host, port=port, token=token, allow_remote=allow_remote, demo_admin_key=admin_key
     )
-    if allow_remote:
-        print(
-            f"WARNING: --allow-remote: the playground page on {host}:{port} can be reached "
-            "from other machines, and anyone who reaches it can use the bot",
-            file=sys.stderr,
-            flush=True,
-        )
     async with standin:  # the port first: "port in use" is the likelier mistake, and cheaper
         settings = playground_settings(standin.base_url, token, demo_admin=demo_admin)
         if allow_real_users:

@@ -22,6 +22,7 @@ from bot.core.messages import IncomingFile, Reply
 from bot.core.turn import Turn
 from bot.storage import repo
 from retrieval.errors import DocumentError
+from retrieval.loaders import OLE_MAGIC
 from scoring.cities import parse_official_scores_csv
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ MAX_PAGES = 400
 #: password-protected DOCX or an old .doc), both things an admin can fix.
 CORPUS_TYPES: dict[str, tuple[bytes, ...] | None] = {
     ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+    ".docx": (b"PK\x03\x04", OLE_MAGIC),
     ".html": None,
     ".htm": None,
     ".md": None,
@@ -59,6 +60,7 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
     if problem is not None:
         return [Reply(text=turn.t("upload_refused", name=name, reason=problem))]
 
+    turn.ensure_writable()  # the index is not in the database: the turn cannot guard it
     with tempfile.TemporaryDirectory(prefix="icc-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(file.content)
@@ -72,12 +74,7 @@ def upload(turn: Turn, file: IncomingFile) -> list[Reply]:
 
 
 def refusal(turn: Turn, error: DocumentError) -> str:
-    """Why the retrieval layer refused a file, in the admin's language.
-
-    An error without a code (a plain sentence from an older caller) is shown in its English.
-    """
-    if error.code is None:
-        return error.reason
+    """Why the retrieval layer refused a file, in the admin's language."""
     return turn.t(f"doc_{error.code}", **error.details)
 
 
@@ -169,6 +166,7 @@ def remove(turn: Turn, args: str) -> list[Reply]:
     doc_id = args.strip()
     if not doc_id:
         return [Reply(text=turn.t("remove_usage"))]
+    turn.ensure_writable()
     removed = turn.services.library.remove(doc_id[:200])
     if not removed:
         return [Reply(text=turn.t("remove_unknown", doc_id=doc_id[:80]))]

@@ -11,22 +11,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.core.html_format import shorten
-from bot.core.texts import fr, t
+from bot.core.texts import t
 from scoring.cities import PRACTICE_LANGUAGE
 
 if TYPE_CHECKING:
     from scoring.cities import Practice
     from scoring.mentors import Evidence, Mentor
 
-#: Country names of the city data (English there) in each other interface language.
-_COUNTRY_NAMES: dict[str, dict[str, str]] = {"fr": fr.COUNTRY_NAMES}
 #: The ICC website, whose listings are pages of its good-practice database.
 _ICC_HOSTS = ("coe.int", "www.coe.int")
-
-
-def country_name(lang: str, country: str) -> str:
-    """The data's (English) country name in the interface language, unchanged if unknown."""
-    return _COUNTRY_NAMES.get(lang, {}).get(country, country)
 
 
 def evidence_text(lang: str, evidence: Evidence) -> str:

@@ -16,10 +16,10 @@ from bot.core import payloads
 from bot.core.actions import VisitStep
 from bot.core.errors import InvalidInput
 from bot.core.html_format import join_lines, link, shorten
-from bot.core.mentor_words import country_name, mentor_text, source_notes
+from bot.core.mentor_words import mentor_reason
 from bot.core.messages import Button, Reply
 from bot.core.payloads import ButtonKind
-from bot.core.texts import Safe
+from bot.core.texts import Safe, country_name
 from bot.core.turn import Turn
 from bot.storage import repo
 from scoring.mentors import find_mentors
@@ -111,13 +111,11 @@ def mentor_lines(turn: Turn, area_id: str) -> list[Safe]:
 def mentor_line(turn: Turn, mentor: Mentor) -> Safe:
     """One mentor city: why (its practice, shortened, or what is known of it), what the
     source is when it is not the practice's own page, and a link to the source."""
-    notes = "".join(f" {note}" for note in source_notes(turn.lang, mentor))
     return turn.t(
         "sc_mentor_line",
         city=mentor.city,
         country=country_name(turn.lang, mentor.country),
-        reason=shorten(mentor_text(turn.lang, mentor), REASON_CHARS),
-        notes=notes,
+        reason=mentor_reason(turn.lang, mentor, limit=REASON_CHARS),
         link=link(turn.t("sc_source"), mentor.source_url),
     )
 

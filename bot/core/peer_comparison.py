@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING
 
 from bot.core.texts import Safe
 from bot.storage import repo
-from scoring.cities import normalise_name
-from scoring.peers import MIN_CITIES, Contribution, PeerAverage, peer_averages, scopes_of
+from scoring.names import normalise_name
+from scoring.peers import (
+    MIN_CITIES,
+    Contribution,
+    PeerAverage,
+    count_label,
+    peer_averages,
+    scopes_of,
+    shown,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,11 +35,6 @@ if TYPE_CHECKING:
 SCOPE_ORDER = ("quick", "full")
 
 
-def city_key(name: str) -> str:
-    """The key one city has however it was spelled (accents, case, "City of" folded)."""
-    return normalise_name(name)
-
-
 def contributions(session: Session, *, model_version: str) -> list[Contribution]:
     """Every shared, completed self-check of this model version, as scoring.peers takes it."""
     found = []
@@ -40,7 +43,7 @@ def contributions(session: Session, *, model_version: str) -> list[Contribution]
             continue
         found.append(
             Contribution(
-                city=city_key(run.city),
+                city=normalise_name(run.city),  # however it was spelled
                 run_id=run.id or 0,
                 finished_at=run.finished_at,
                 model_version=run.model_version,
@@ -64,21 +67,8 @@ def for_run(turn: Turn, run: SelfcheckRun) -> dict[str, PeerAverage]:
         model_version=run.model_version,
         scope=run.scope,
         areas=[area.id for area in turn.services.index_model.areas],
-        viewer_city=city_key(city) if city else None,
+        viewer_city=normalise_name(city) if city else None,
     )
-
-
-def shown(peers: Mapping[str, PeerAverage]) -> dict[str, PeerAverage]:
-    """Only the areas whose average may be shown."""
-    return {area: peer for area, peer in peers.items() if peer.shown}
-
-
-def count_label(peers: Mapping[str, PeerAverage]) -> str:
-    """How many cities the shown averages rest on: "6", or "5–8" when areas differ."""
-    counts = sorted({peer.cities for peer in peers.values() if peer.shown})
-    if not counts:
-        return "0"
-    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
 
 
 def area_suffix(turn: Turn, peer: PeerAverage | None) -> Safe:

@@ -23,7 +23,6 @@ from bot.core.selfcheck_question import indicators_in_scope, question_reply, sco
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import AnswerKind, RunStatus, SelfcheckRun
-from scoring.score import score
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -186,22 +185,14 @@ def current_state(turn: Turn, payload: payloads.Payload) -> list[Reply]:
             run = repo.get_run(session, run_id=payload.int_field(index))
         run = owned(run, by=turn.user_id, what="run")
     if run.status == RunStatus.COMPLETED:
-        return selfcheck_results.render(turn, run, _rescore(turn, run))
+        with turn.read() as session:
+            result = selfcheck_results.score_run(session, turn, run)
+        return selfcheck_results.render(turn, run, result)
     if run.status == RunStatus.PAUSED:
         return [_paused_reply(turn, run)]
     if run.status == RunStatus.ACTIVE:
         return [question_reply(turn, run, edit=True)]
     return [scope_choice(turn, edit=True)]
-
-
-def _rescore(turn: Turn, run: SelfcheckRun) -> Result:
-    """The completed run's result from its stored answers (read-only, same inputs as finish)."""
-    model = turn.services.index_model
-    with turn.read() as session:
-        rows = repo.answers_for(session, run_id=run.id or 0)
-    answers = selfcheck_results.scoring_answers(model, rows)
-    network = selfcheck_results.network_averages(turn)
-    return score(model, answers, scope=run.scope, network=network, lang=turn.lang)
 
 
 def _paused_reply(turn: Turn, run: SelfcheckRun) -> Reply:

@@ -42,9 +42,7 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
     """Score the run's answers, store the result and close the run (inside the caller's
     transaction, together with the last answer)."""
 
-    model = turn.services.index_model
-    answers = scoring_answers(model, repo.answers_for(session, run_id=run.id or 0))
-    result = score(model, answers, scope=run.scope, network=network_averages(turn), lang=turn.lang)
+    result = score_run(session, turn, run)
     # The version check first: a racing replica fails here, not on the results' unique key.
     repo.update_run(session, run=run, status=RunStatus.COMPLETED)
     repo.save_result(
@@ -55,6 +53,14 @@ def finish(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
         areas=[_stored_area(area) for area in result.areas],
     )
     return result
+
+
+def score_run(session: Session, turn: Turn, run: SelfcheckRun) -> Result:
+    """The run's result from its stored answers: what `finish` stores, and what a redelivered
+    last answer shows again."""
+    model = turn.services.index_model
+    answers = scoring_answers(model, repo.answers_for(session, run_id=run.id or 0))
+    return score(model, answers, scope=run.scope, network=network_averages(turn), lang=turn.lang)
 
 
 def scoring_answers(model: IndexModel, rows: dict[str, IndicatorAnswer]) -> dict[str, Any]:

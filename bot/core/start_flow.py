@@ -7,10 +7,9 @@ from bot.core.actions import CityChoice
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput
 from bot.core.html_format import join_lines
-from bot.core.mentor_words import country_name
 from bot.core.messages import Button, Reply
 from bot.core.payloads import ButtonKind
-from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, pick_language
+from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, country_name, pick_language
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import RunStatus

@@ -78,12 +78,17 @@ class Turn:
         with session_scope(self.services.engine) as session:
             yield session
 
+    def ensure_writable(self) -> None:
+        """`AlreadyApplied` when the turn is a replay: called before any change, in the
+        database or elsewhere (the document index), so a redelivered event changes nothing."""
+        if self.replay:
+            raise AlreadyApplied(self.incoming.event_id)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction that also records this event; `DuplicateEvent` if it was seen,
         `AlreadyApplied` (before any database access) when the turn is a replay."""
-        if self.replay:
-            raise AlreadyApplied(self.incoming.event_id)
+        self.ensure_writable()
         event_id = self.incoming.event_id
         with session_scope(self.services.engine, write=True) as session:
             if (

@@ -18,11 +18,10 @@ from bot.core.actions import Confirmation, VisitStep
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput, StaleAction
 from bot.core.html_format import join_lines, shorten
-from bot.core.mentor_words import country_name
 from bot.core.messages import Button, Reply
 from bot.core.ownership import owned
 from bot.core.payloads import ButtonKind
-from bot.core.texts import Safe
+from bot.core.texts import Safe, country_name
 from bot.core.turn import Turn
 from bot.core.visit_notices import notify_new_request, request_line
 from bot.storage import repo

@@ -89,7 +89,11 @@ class StandIn:
         if not is_loopback(host):
             if not allow_remote:
                 raise RemoteBindRefused(host)
-            log.warning("the playground page listens on %s, beyond this machine", host)
+            log.warning(
+                "--allow-remote: the playground page listens on %s, beyond this machine, and "
+                "anyone who reaches it can use the bot",
+                host,
+            )
         self.host = host
         self.port = port
         self.api_port = api_port

@@ -28,7 +28,7 @@ from bot.core.inputs import clean, clean_optional
 from bot.core.logrefs import chat_ref, user_ref
 from bot.core.messages import Incoming, IncomingFile, Reply
 from bot.core.texts import pick_language, t
-from bot.tg.render import Origin, deliver
+from bot.tg.render import Origin, answer_callback, deliver
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +131,8 @@ class TelegramHandlers:
             chat_ref(query.message.chat.id),
         )
         text = str(t(pick_language(query.from_user.language_code), "foreign_button"))
-        try:
-            await query.answer(text)
-        except TelegramError as exc:  # an error here would make PTB apologise in that chat
-            log.info("could not answer a foreign button press: %r", exc)
+        # answer_callback never raises: an error here would make PTB apologise in that chat.
+        await answer_callback(query.get_bot(), query.id, text)
 
     async def _run(
         self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, origin: Origin

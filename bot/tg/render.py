@@ -149,19 +149,21 @@ async def deliver(bot: Bot, replies: Sequence[Reply], origin: Origin) -> None:
     if origin.callback_query_id is not None:
         toast = next((r.toast for r in replies if r.toast), None)
         await answer_callback(bot, origin.callback_query_id, toast)
-    own = [r for r in replies if not _elsewhere(r, origin)]
-    tally = _Tally(origin.chat_id, parts=sum(message_count(r) for r in own))
+    laid = [_Laid.of(r) for r in replies]  # split once: counting and sending share it
+    own = sum(m.messages for m in laid if not _elsewhere(m.reply, origin))
+    tally = _Tally(origin.chat_id, parts=own)
     lost: list[Lost] = []
     first: TelegramError | None = None
-    for reply in replies:
+    for message in laid:
+        reply = message.reply
         if _elsewhere(reply, origin):
             assert reply.chat_id is not None
-            other = _Tally(reply.chat_id, parts=message_count(reply), elsewhere=True)
-            await _send(bot, reply, Origin(chat_id=reply.chat_id), other)
+            other = _Tally(reply.chat_id, parts=message.messages, elsewhere=True)
+            await _send(bot, message, Origin(chat_id=reply.chat_id), other)
             lost.extend(other.lost)
             first = first or other.first
         else:
-            await _send(bot, reply, origin, tally)
+            await _send(bot, message, origin, tally)
     lost.extend(tally.lost)
     first = tally.first or first
     if first is not None:
@@ -183,39 +185,45 @@ def _elsewhere(reply: Reply, origin: Origin) -> bool:
     return reply.chat_id is not None and reply.chat_id != origin.chat_id
 
 
-def _layout(reply: Reply) -> tuple[str, list[str]]:
-    """The attachment's caption (empty when it does not fit) and the text parts to send."""
-    text = reply.text
-    caption = ""
-    if reply.attachment is not None:
-        caption = reply.attachment.caption
-        fits = bool(caption) and len(split_html(caption, TELEGRAM_CAPTION_LIMIT)) == 1
-        if caption and not fits:  # an over-long caption becomes the start of the text
-            text = f"{caption}\n\n{text}" if text else caption
-            caption = ""
-    return caption, split_html(text) if text.strip() else []
+@dataclass(frozen=True)
+class _Laid:
+    """A reply laid out as Telegram messages: the attachment's caption (empty when it does not
+    fit) and the text parts."""
 
+    reply: Reply
+    caption: str
+    parts: list[str]
 
-def message_count(reply: Reply) -> int:
-    """How many messages the reply becomes (an edit in place counts as one)."""
-    _, parts = _layout(reply)
-    count = int(reply.attachment is not None) + len(parts)
-    return max(count, int(reply.edit))
+    @classmethod
+    def of(cls, reply: Reply) -> _Laid:
+        text = reply.text
+        caption = ""
+        if reply.attachment is not None:
+            caption = reply.attachment.caption
+            fits = bool(caption) and len(split_html(caption, TELEGRAM_CAPTION_LIMIT)) == 1
+            if caption and not fits:  # an over-long caption becomes the start of the text
+                text = f"{caption}\n\n{text}" if text else caption
+                caption = ""
+        return cls(reply, caption, split_html(text) if text.strip() else [])
+
+    @property
+    def messages(self) -> int:
+        """How many messages the reply becomes (an edit in place counts as one)."""
+        count = int(self.reply.attachment is not None) + len(self.parts)
+        return max(count, int(self.reply.edit))
 
 
 async def send_reply(bot: Bot, reply: Reply, origin: Origin) -> None:
     """Send (or edit into place) one reply; `RepliesLost` if any of its messages failed."""
-    tally = _Tally(reply.chat_id or origin.chat_id, parts=message_count(reply))
-    await _send(bot, reply, origin, tally)
-    if tally.first is not None:
-        raise RepliesLost(tally.lost, tally.first)
+    await deliver(bot, [reply], origin)
 
 
-async def _send(bot: Bot, reply: Reply, origin: Origin, tally: _Tally) -> None:
+async def _send(bot: Bot, laid: _Laid, origin: Origin, tally: _Tally) -> None:
     """The reply's messages: attachment first, then the text in parts, each tried once here."""
+    reply = laid.reply
     chat_id = reply.chat_id or origin.chat_id
     markup = keyboard(reply.buttons)
-    caption, parts = _layout(reply)
+    caption, parts = laid.caption, laid.parts
     if reply.attachment is not None:
         await tally.attempt(
             _send_attachment(bot, chat_id, reply, caption=caption, markup=None if parts else markup)

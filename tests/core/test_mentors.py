@@ -129,7 +129,7 @@ def test_every_practice_of_the_data_says_what_its_link_leads_to() -> None:
 
 
 def test_country_names_follow_the_interface_language() -> None:
-    from bot.core.mentor_words import country_name
+    from bot.core.texts import country_name
 
     assert country_name("fr", "United Kingdom") == "Royaume-Uni"
     assert country_name("fr", "South Korea") == "Corée du Sud"

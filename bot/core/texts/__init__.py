@@ -16,6 +16,8 @@ from bot.core.texts import en, fr
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
 CATALOGS: dict[str, dict[str, str]] = {"en": en.TEXTS, "fr": fr.TEXTS}
+#: Country names of the city data (English there) in each other interface language.
+COUNTRY_NAMES: dict[str, dict[str, str]] = {"fr": fr.COUNTRY_NAMES}
 
 
 #: "Quoted from the English documents", in the language of a question the interface does not
@@ -48,6 +50,11 @@ def escape(value: object) -> Safe:
     if isinstance(value, Safe):
         return value
     return Safe(html.escape(str(value), quote=False))
+
+
+def country_name(lang: str, country: str) -> str:
+    """The data's (English) country name in the interface language, unchanged if unknown."""
+    return COUNTRY_NAMES.get(lang, {}).get(country, country)
 
 
 def pick_language(code: str | None) -> str:

@@ -171,7 +171,7 @@ TEXTS: dict[str, str] = {
     "sc_no_weak": "No weak area in this check. Well done!",
     "sc_weak_heading": "<b>Weak area: {area}</b> ({score}/100)",
     "sc_mentors_heading": "Mentor cities to learn from:",
-    "sc_mentor_line": "• <b>{city}</b> ({country}): {reason}{notes} {link}",
+    "sc_mentor_line": "• <b>{city}</b> ({country}): {reason} {link}",
     "sc_no_mentor": "No mentor city is documented for this area yet.",
     "sc_guides_heading": "From the ICC guides:",
     "sc_guide_line": "• {link}{where}: “{quote}”",

@@ -196,7 +196,7 @@ TEXTS: dict[str, str] = {
     "sc_no_weak": "Aucun domaine faible dans cette évaluation. Bravo !",
     "sc_weak_heading": "<b>Domaine faible : {area}</b> ({score}/100)",
     "sc_mentors_heading": "Villes mentors dont s'inspirer :",
-    "sc_mentor_line": "• <b>{city}</b> ({country}) : {reason}{notes} {link}",
+    "sc_mentor_line": "• <b>{city}</b> ({country}) : {reason} {link}",
     "sc_no_mentor": "Aucune ville mentor n'est encore documentée pour ce domaine.",
     "sc_guides_heading": "Dans les guides ICC (extraits en anglais) :",
     "sc_guide_line": "• {link}{where} : « {quote} »",
