@@ -117,6 +117,9 @@ _ASKS_MONEY = re.compile(
     r"скільки коштів|кошт\w*|бюджет\w*|гроші|сума)\b",
     re.IGNORECASE,
 )
+_MONEY = re.compile(
+    r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?)\b)\s?\d|\d[\d,. ]*\s?(?:€|EUR|euros?)\b", re.I
+)
 _ASKS_CONTACT = re.compile(
     r"\b(?:phone|telephone|e-?mail|email address|contact details|téléphone|courriel|"
     r"teléfono|correo|telefono|telefon\w*|telefone|телефон\w*|пошт\w*|"
@@ -125,6 +128,7 @@ _ASKS_CONTACT = re.compile(
     r"contattar\w*|contactar\w*|kontaktier\w*|skontaktowa\w*|зв['’]язатися)\b",
     re.IGNORECASE,
 )
+_CONTACT = re.compile(r"@|\+\d[\d ()-]{6,}")
 #: Questions asking for a time of day (opening hours) and for a rate, share or score; the
 #: passages found must hold a time ("9:30", "5 pm") or a percentage or score ("12%", "71
 #: points") for such a question to be answered. Tuning part: these caught four out-of-scope
@@ -144,6 +148,13 @@ _ASKS_RATE = re.compile(
     re.IGNORECASE,
 )
 _RATE = re.compile(r"\d\s?(?:%|per ?cent|percent|points?\b|/\s?100)", re.IGNORECASE)
+#: Each kind of answer a question may ask for, and what the passages must then hold.
+_ANSWER_KINDS = (
+    (_ASKS_CONTACT, _CONTACT),
+    (_ASKS_MONEY, _MONEY),
+    (_ASKS_TIME, _TIME),
+    (_ASKS_RATE, _RATE),
+)
 #: A numbered provision of a text (an article, a paragraph): the passages must cite that
 #: provision by its number for a question about it to be answered ("what does article 5 of
 #: the immigration act say?" is not answered by a passage about another text's article 6).
@@ -154,10 +165,6 @@ _ASKS_PROVISION = re.compile(
     r"paragraphe|paragrafo|paragraf|absatz|стаття|статті|статтю)|§)\s*(?:[A-Z]\.?\s*)?(\d+)",
     re.IGNORECASE,
 )
-_MONEY = re.compile(
-    r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?)\b)\s?\d|\d[\d,. ]*\s?(?:€|EUR|euros?)\b", re.I
-)
-_CONTACT = re.compile(r"@|\+\d[\d ()-]{6,}")
 
 
 def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
@@ -169,15 +176,7 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
         cited = rf"(?:\barticles?|\bart\.|\bparagraphs?|§)\s*{provision.group(1)}\b"
         if not re.search(cited, text, re.IGNORECASE):
             return True
-    return any(
-        asks.search(question) and not holds.search(text)
-        for asks, holds in (
-            (_ASKS_CONTACT, _CONTACT),
-            (_ASKS_MONEY, _MONEY),
-            (_ASKS_TIME, _TIME),
-            (_ASKS_RATE, _RATE),
-        )
-    )
+    return any(asks.search(question) and not holds.search(text) for asks, holds in _ANSWER_KINDS)
 
 
 def _fold(text: str) -> str:

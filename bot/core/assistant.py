@@ -194,7 +194,9 @@ class Assistant:
         incoming = turn.incoming
         if incoming.callback is not None:
             payload = payloads.parse(incoming.callback)
-            handler = BUTTONS.get(payload.kind)
+            # A replayed press shows the state it left where the flow can render it directly.
+            replayed = redelivery.CURRENT_STATE.get(payload.kind) if turn.replay else None
+            handler = replayed or BUTTONS.get(payload.kind)
             if handler is None:
                 raise InvalidInput(f"unknown payload kind {payload.kind}")
             return handler(turn, payload)
@@ -207,6 +209,8 @@ class Assistant:
         text = text.strip()
         if text.startswith("/"):
             return self._command(turn, text)
+        if turn.replay:  # a step this text answered has moved on; a question is asked again
+            return redelivery.typed_text(turn, text)
         if turn.user.state == DialogState.AWAITING_CITY:
             return start_flow.city_text(turn, text)
         if turn.user.state in visit_flow.TEXT_STATES:

@@ -28,7 +28,6 @@ from datetime import timedelta
 
 from bot.core import payloads, qa_flow, selfcheck_flow
 from bot.core.errors import StaleAction
-from bot.core.inputs import check_text
 from bot.core.messages import Reply
 from bot.core.payloads import ButtonKind
 from bot.core.turn import AlreadyApplied, Turn
@@ -50,26 +49,17 @@ CURRENT_STATE: dict[str, Callable[[Turn, payloads.Payload], list[Reply]]] = {
 
 
 def replay(turn: Turn, dispatch: Callable[[Turn], list[Reply]]) -> list[Reply]:
-    """The replies for an event that was already applied; ``dispatch`` is the assistant's
-    normal routing, run read-only when no direct rendering of the state applies."""
+    """The replies for an event that was already applied. ``dispatch`` is the assistant's
+    normal routing, which sends a replayed press to `CURRENT_STATE` where it has an entry and
+    replayed text to `typed_text`; any flow that reaches a write says it was done already."""
     assert turn.replay, "replay() needs a turn that refuses writes"
-    incoming = turn.incoming
-    if incoming.callback is not None:
-        payload = payloads.parse(incoming.callback)
-        render = CURRENT_STATE.get(payload.kind)
-        if render is not None:
-            return render(turn, payload)
-    elif incoming.document is None:
-        text = (incoming.text or "").strip()
-        if check_text(incoming.text or "") is None and not text.startswith("/"):
-            return _typed_text(turn, text)
     try:
         return dispatch(turn)
     except (AlreadyApplied, StaleAction):
         return [_already_done(turn)]
 
 
-def _typed_text(turn: Turn, text: str) -> list[Reply]:
+def typed_text(turn: Turn, text: str) -> list[Reply]:
     """A question is answered again; other text answered a step that has moved on since."""
     with turn.read() as session:
         logged = repo.last_question(session, user_id=turn.user_id, since=utcnow() - QUESTION_WINDOW)

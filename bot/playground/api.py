@@ -279,8 +279,7 @@ def add_routes(app: web.Application, state: BotApiState) -> None:
         if method is None:
             return ApiError(404, "Not Found").response()
         params = await read_params(request)
-        state.calls.append((name, {k: v for k, v in params.items() if isinstance(v, str)}))
-        fault = state.take_fault(name)
+        fault = state.record_call(name, params)
         if fault is not None and not fault.takes_effect:
             await asyncio.sleep(fault.delay)
             if fault.drop:

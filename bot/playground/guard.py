@@ -14,7 +14,6 @@ secret token when it has one, and refuses anything a browser sends (a browser al
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from bot.playground.params import ApiError
+from bot.playground.sessions import secret_matches
 
 #: Page API routes that change something, and the body types each accepts.
 WRITES = {
@@ -149,9 +149,7 @@ def bot_api_guard(port: Callable[[], int], token: str | None) -> Middleware:
         if any(h in request.headers for h in ("Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode")):
             return ApiError(403, "Forbidden: the Bot API stand-in answers the bot only").response()
         presented = request.match_info.get("token")
-        if token is not None and not (
-            presented is not None and hmac.compare_digest(presented.encode(), token.encode())
-        ):
+        if token is not None and not secret_matches(presented, token):
             return ApiError(401, "Unauthorized").response()
         return await handler(request)
 

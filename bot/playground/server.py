@@ -227,17 +227,35 @@ class StandIn:
         target = self.state.find_message(user.id, message_id)
         if target is None:
             raise ValueError(f"no message {message_id} in chat {user.id}")
+        return await self._push(user, {"callback_query": self.callback_query(user, target, data)})
+
+    async def forge_press(self, presser: PlaygroundUser, message: Message, data: str) -> str:
+        """``presser`` presses a button of a message in someone else's chat, as only a forged
+        update can; returns the query id (its toast shows in the presser's chat)."""
+        query = self.callback_query(presser, message, data, chat_instance="forged")
+        await self._push(presser, {"callback_query": query})
+        return str(query["id"])
+
+    def callback_query(
+        self,
+        presser: PlaygroundUser,
+        target: Message,
+        data: str,
+        *,
+        chat_instance: str | None = None,
+    ) -> dict[str, Any]:
+        """A callback query of ``presser`` on ``target`` (a message of any chat), registered so
+        that the Bot API can answer it; not yet delivered."""
         query_id = uuid.uuid4().hex
         self.state.answered_callbacks[query_id] = None
-        self.state.callback_chats[query_id] = user.id
-        query = {
+        self.state.callback_chats[query_id] = presser.id
+        return {
             "id": query_id,
-            "from": user.to_api(),
+            "from": presser.to_api(),
             "message": api.message_json(self.state, target),
-            "chat_instance": str(user.id),
+            "chat_instance": chat_instance or str(presser.id),
             "data": data,
         }
-        return await self._push(user, {"callback_query": query})
 
     def _user_message(
         self, user: PlaygroundUser, message: Message, fields: dict[str, Any]

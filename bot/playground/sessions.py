@@ -36,6 +36,14 @@ MAX_SESSIONS = 1000
 CSRF_HEADER = "X-CSRF-Token"
 
 
+def secret_matches(presented: str | None, expected: str | None) -> bool:
+    """Whether a presented secret is the expected one (never when either is missing), compared
+    in constant time so that it cannot be guessed a character at a time."""
+    return bool(
+        presented and expected and hmac.compare_digest(presented.encode(), expected.encode())
+    )
+
+
 def is_playground_user(user_id: int) -> bool:
     """Whether ``user_id`` lies in the range only the playground hands out."""
     return PLAYGROUND_ID_START <= user_id < PLAYGROUND_ID_END
@@ -61,9 +69,7 @@ class PageSession:
 
     def csrf_matches(self, presented: str | None) -> bool:
         """Constant-time comparison, so the token cannot be guessed a character at a time."""
-        return presented is not None and hmac.compare_digest(
-            presented.encode(), self.csrf_token.encode()
-        )
+        return secret_matches(presented, self.csrf_token)
 
 
 class Sessions:
@@ -95,11 +101,7 @@ class Sessions:
 
     def admits(self, key: str | None) -> bool:
         """Whether ``key`` is the demo admin key (always False without one)."""
-        return bool(
-            self.demo_admin_key
-            and key
-            and hmac.compare_digest(key.encode(), self.demo_admin_key.encode())
-        )
+        return secret_matches(key, self.demo_admin_key)
 
     def _add(self, user: PlaygroundUser) -> PageSession:
         session = PageSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user)

@@ -147,7 +147,10 @@ class InjectedFault:
 
     fault: Fault
     call: int
-    took_effect: bool
+
+    @property
+    def took_effect(self) -> bool:
+        return self.fault.takes_effect
 
 
 @dataclass
@@ -297,19 +300,21 @@ class BotApiState:
     def inject(self, fault: Fault) -> None:
         self.faults.append(fault)
 
-    def take_fault(self, method: str) -> Fault | None:
-        """The next pending fault for this method (and the chat of the call just recorded in
-        `calls`), consumed one call at a time and logged in `injected`."""
-        params = self.calls[-1][1] if self.calls and self.calls[-1][0] == method else {}
+    def record_call(self, method: str, params: dict[str, Any]) -> Fault | None:
+        """Record a Bot API call in `calls`; return the next pending fault for it (its method,
+        and its chat when the fault names one), consumed one call at a time and logged in
+        `injected`."""
+        recorded = {k: v for k, v in params.items() if isinstance(v, str)}
+        self.calls.append((method, recorded))
         for fault in self.faults:
             if fault.method != method or fault.times <= 0:
                 continue
-            if fault.chat_id is not None and fault.chat_id != self._call_chat(params):
+            if fault.chat_id is not None and fault.chat_id != self._call_chat(recorded):
                 continue
             fault.times -= 1
             if fault.times == 0:
                 self.faults.remove(fault)
-            self.injected.append(InjectedFault(fault, len(self.calls) - 1, fault.takes_effect))
+            self.injected.append(InjectedFault(fault, len(self.calls) - 1))
             return fault
         return None
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from core_helpers import make_services
 from bot.cli import NOISY_LOGGERS, PERSONAL_DEBUG_LOGGERS, set_library_levels
 from bot.core import assistant as assistant_module
 from bot.core.logrefs import SALT_FILE, chat_ref, user_ref
-from bot.playground import api
 from bot.playground.server import StandIn
 from bot.playground.state import Fault, Message, PlaygroundUser
 from bot.services import Services
@@ -81,19 +79,7 @@ def _data(message: Message, label: str) -> str:
 
 async def _forge_press(standin: StandIn, presser: PlaygroundUser, message: Message) -> str:
     """``presser`` presses a button of a message in someone else's chat (a forged update)."""
-    query_id = uuid.uuid4().hex
-    standin.state.answered_callbacks[query_id] = None
-    standin.state.callback_chats[query_id] = presser.id
-    query = {
-        "id": query_id,
-        "from": presser.to_api(),
-        "message": api.message_json(standin.state, message),
-        "chat_instance": "forged",
-        "data": (message.button_data() or ["cns1:m:1"])[0],
-    }
-    standin.state.push_update({"callback_query": query})
-    await standin.state.notify()
-    return query_id
+    return await standin.forge_press(presser, message, (message.button_data() or ["cns1:m:1"])[0])
 
 
 def _logged(record: logging.LogRecord) -> str:

@@ -15,7 +15,6 @@ import asyncio
 import os
 import signal
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +26,6 @@ from scale_helpers import SECRET, free_port, metric
 from sqlalchemy import text
 
 from bot.config import load_settings
-from bot.playground import api
 from bot.playground.server import StandIn
 from bot.playground.state import Message, PlaygroundUser
 from bot.services import build_services
@@ -126,16 +124,7 @@ def lowest_presses(model: IndexModel, payloads: list[str]) -> tuple[int, list[st
 async def deliver_to_all(standin: StandIn, message: Message, data: str, urls: list[str]) -> None:
     """One press, its single update POSTed to every replica at the same moment."""
     state = standin.state
-    query_id = uuid.uuid4().hex
-    state.answered_callbacks[query_id] = None
-    state.callback_chats[query_id] = ANA.id
-    query = {
-        "id": query_id,
-        "from": ANA.to_api(),
-        "message": api.message_json(state, message),
-        "chat_instance": str(ANA.id),
-        "data": data,
-    }
+    query = standin.callback_query(ANA, message, data)
     update_id = state.push_update({"callback_query": query})
     update = state.updates.pop()  # taken back before the stand-in's own delivery sees it
     assert update["update_id"] == update_id

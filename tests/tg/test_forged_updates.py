@@ -7,7 +7,6 @@ polling the stand-in, with the real core on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +18,6 @@ from tg_helpers import TOKEN, ScriptedCore
 from bot.config import load_settings
 from bot.core.inputs import clean
 from bot.core.messages import Reply
-from bot.playground import api
 from bot.playground.server import StandIn
 from bot.playground.state import Message, PlaygroundUser
 from bot.services import Services, build_services
@@ -56,19 +54,7 @@ async def real_bot(services: Services) -> AsyncIterator[None]:
 async def forge_press(standin: StandIn, presser: PlaygroundUser, message: Message) -> str:
     """``presser`` presses the first button of a message in someone else's chat, as a forged
     update would; returns the query id (the stand-in shows its toast in the presser's chat)."""
-    query_id = uuid.uuid4().hex
-    standin.state.answered_callbacks[query_id] = None
-    standin.state.callback_chats[query_id] = presser.id
-    query = {
-        "id": query_id,
-        "from": presser.to_api(),
-        "message": api.message_json(standin.state, message),
-        "chat_instance": "forged",
-        "data": message.button_data()[0],
-    }
-    standin.state.push_update({"callback_query": query})
-    await standin.state.notify()
-    return query_id
+    return await standin.forge_press(presser, message, message.button_data()[0])
 
 
 def _calls_to(standin: StandIn, chat_id: int) -> list[str]:
