@@ -185,7 +185,13 @@ class BotApiState:
     callback_chats: dict[str, int] = field(default_factory=dict)
     #: Toasts (callback answers with text) per chat, as (version, text).
     toasts: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    #: Update ids keep growing across restarts, as Telegram's do (they start at the clock in
+    #: milliseconds): the bot records the ids it applied, so a playground restarted on the same
+    #: database must not hand out an id it already used, or the new message is taken for a
+    #: redelivery of the old one.
+    _update_ids: itertools.count = field(
+        default_factory=lambda: itertools.count(time.time_ns() // 1_000_000)
+    )
     _version: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
 

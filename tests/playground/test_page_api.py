@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import aiohttp
@@ -9,6 +10,7 @@ from page_visitor import Visitor
 
 from bot.playground.server import StandIn
 from bot.playground.sessions import is_playground_user
+from bot.playground.state import BotApiState
 
 
 async def test_the_page_sends_as_its_user_and_sees_replies_and_toasts(
@@ -18,8 +20,9 @@ async def test_the_page_sends_as_its_user_and_sees_replies_and_toasts(
     session = await page.open(name="Ana", lang="fr")
     assert is_playground_user(page.user_id)
     assert (session["first_name"], session["language_code"]) == ("Ana", "fr")
-    assert await page.post("/api/send", {"text": "<b>hi</b>"}) == (200, '{"update_id": 1}')
+    status, body = await page.post("/api/send", {"text": "<b>hi</b>"})
     [update] = standin.state.updates
+    assert (status, body) == (200, f'{{"update_id": {update["update_id"]}}}')
     assert update["message"]["from"] == {
         "id": page.user_id,
         "is_bot": False,
@@ -91,3 +94,13 @@ async def test_bad_page_requests_are_refused(
     assert (await page.post("/api/press", {"message_id": "x", "data": "a"}))[0] == 400
     assert (await page.get("/static/../api.py"))[0] == 404
     assert standin.state.updates == []
+
+
+def test_update_ids_keep_growing_across_restarts_like_telegrams() -> None:
+    """The bot records the update ids it applied: a playground restarted on the same database
+    must not reuse one, or a new message would be taken for a redelivery of an old one."""
+    first = BotApiState()
+    before = [first.push_update({"message": {}}) for _ in range(3)]
+    time.sleep(0.01)  # a restart takes seconds; ids start at the clock in milliseconds
+    again = BotApiState()
+    assert again.push_update({"message": {}}) > max(before)
