@@ -114,7 +114,9 @@ _ASKS_MONEY = re.compile(
     r"montant|financement|coût|argent|presupuesto|importe|financiación|dinero|"
     r"importo|finanziament\w*|fondi|soldi|costo|betrag|kosten|geld|förder\w*|"
     r"montante|orçamento|dinheiro|financiamento|ile kosztuje|budżet|kwot\w*|pieni\w*|"
-    r"скільки коштів|кошт\w*|бюджет\w*|гроші|сума)\b",
+    r"скільки коштів|кошт\w*|бюджет\w*|гроші|сума|суму|вартість|"
+    # what something cost, in the other languages ("quanto custou", "¿cuánto costó?")
+    r"cust(?:a|ou|aram|ará)|cuesta|cost[oó]|costaron|kostet\w*|kostete\w*|kosztował\w*)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -148,12 +150,22 @@ _ASKS_RATE = re.compile(
     re.IGNORECASE,
 )
 _RATE = re.compile(r"\d\s?(?:%|per ?cent|percent|points?\b|/\s?100)", re.IGNORECASE)
+#: Questions about a statute ("the Aufenthaltsgesetz", "la loi immigration", "Ley Orgánica
+#: 4/2000"); the passages found must speak of a law for such a question to be answered.
+#: Tuning part: four out-of-scope questions on national laws, no answerable one, asked so.
+_ASKS_LAW = re.compile(
+    r"\b(?:law|laws|statute|loi|lois|ley|leyes|legge|leggi|lei|leis|ustaw\w*|закон\w*)\b|"
+    r"gesetz\w*|\b(?-i:Act)\b",
+    re.IGNORECASE,
+)
+_LAW = re.compile(r"\b(?:laws?|act|acts|statutes?|legislation|legal framework)\b", re.IGNORECASE)
 #: Each kind of answer a question may ask for, and what the passages must then hold.
 _ANSWER_KINDS = (
     (_ASKS_CONTACT, _CONTACT),
     (_ASKS_MONEY, _MONEY),
     (_ASKS_TIME, _TIME),
     (_ASKS_RATE, _RATE),
+    (_ASKS_LAW, _LAW),
 )
 #: A numbered provision of a text (an article, a paragraph): the passages must cite that
 #: provision by its number for a question about it to be answered ("what does article 5 of
@@ -235,29 +247,51 @@ class AbstentionPolicy:
         )
 
 
+def _is_cut(unit: Chunk) -> bool:
+    """Whether a unit may stop mid-statement (a long sentence or list item split at a comma):
+    it is, when the next unit of its block is not a new list item."""
+    return not unit.text.rstrip().endswith(_SENTENCE_ENDS)
+
+
 def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
-    """`index`, preceded by the units it cannot be read without: a unit that continues a cut
-    sentence (lower-case start) or opens on a pronoun or connective ("It", "However")."""
+    """`index`, preceded by the units it cannot be read without (a unit that continues a cut
+    sentence, starts in lower case or opens on a pronoun or connective: "It", "However") and
+    followed by the rest of its sentence when it stops mid-way ("Produced by the Committee of
+    Experts," is never quoted alone)."""
     chosen = [index]
-    while index > 0 and units[index - 1].block == units[index].block:
-        text, before = units[index].text, units[index - 1].text
-        cut = not before.rstrip().endswith(_SENTENCE_ENDS) and not text.startswith(BULLET)
+    first = index
+    while first > 0 and units[first - 1].block == units[first].block:
+        text = units[first].text
+        cut = _is_cut(units[first - 1]) and not text.startswith(BULLET)
         if not (cut or text[:1].islower() or _ANAPHORA.match(text)):
             break
-        index -= 1
-        chosen.insert(0, index)
+        first -= 1
+        chosen.insert(0, first)
+    last = index
+    while (
+        _is_cut(units[last])
+        and last + 1 < len(units)
+        and units[last + 1].block == units[last].block
+        and not units[last + 1].text.startswith(BULLET)
+    ):
+        last += 1
+        chosen.append(last)
     return chosen
 
 
 def _list_of(units: Sequence[Chunk], index: int, limit: int) -> list[int]:
-    """For a unit of a list block: the lead-in plus the whole list when it fits, else the
-    lead-in and this item; other units: nothing extra."""
+    """For a unit of a list block: the lead-in (the sentence that introduces the list) plus the
+    whole list when it fits, else the lead-in and this item; other units: nothing extra."""
     block = [i for i, u in enumerate(units) if u.block == units[index].block]
-    if not any(units[i].text.startswith(BULLET) for i in block):
+    items = [i for i in block if units[i].text.startswith(BULLET)]
+    if not items:
         return []
-    lead = [i for i in block[:1] if not units[i].text.startswith(BULLET)]
-    if index in lead or sum(len(units[i].text) for i in block) <= limit:
-        return block
+    body = [i for i in block if i >= items[0]]
+    if index < items[0]:  # the paragraph introducing the list matched best
+        return _with_antecedents(units, index) + body
+    lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
+    if sum(len(units[i].text) for i in [*lead, *body]) <= limit:
+        return [*lead, *body]
     return [*lead, *(i for i in _with_antecedents(units, index) if i not in lead)]
 
 
@@ -280,9 +314,24 @@ def _render(units: Sequence[Chunk], chosen: set[int], best: int) -> str:
     if lines[lead].startswith(BULLET) or (lead and lines[lead - 1].endswith(":")):
         lead = 0  # a list item stays under its lead-in
     text = "\n".join([lines[lead], *lines[:lead], *lines[lead + 1 :]]).rstrip()
-    if len(text) > ANSWER_CHARS + 200:  # one over-long unit: cut at a word
-        text = text[:ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
+    if len(text) > ANSWER_CHARS + 200:  # an over-long unit or list
+        text = _cut(text)
     return text[:-1] + "." if text.endswith(":") else text
+
+
+#: Where a shortened answer may end: after a sentence, a list item or a table row.
+_STOP = re.compile(r"(?:[.!?…;](?:[\"”»)])?)(?=\s)|\n")
+
+
+def _cut(text: str) -> str:
+    """`text` shortened to about `ANSWER_CHARS` at the last sentence or line that fits, so a
+    phone shows whole statements; at a word, marked "…", only when no sentence ends in the
+    second half of the allowance (the whole section stays one button away)."""
+    head = text[: ANSWER_CHARS + 1]
+    ends = [m.end() for m in _STOP.finditer(head) if m.end() >= ANSWER_CHARS // 2]
+    if ends:
+        return text[: ends[-1]].rstrip()
+    return head[:ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def extractive_answer(question: str, hits: Sequence[Hit]) -> str:

@@ -150,7 +150,8 @@ def _bounded(texts: Iterable[str], limit: int) -> list[str]:
 def block_units(block: Block, limit: int = UNIT_CHARS) -> list[str]:
     """A block's units: grouped sentences of a paragraph, or one per list item or table row."""
     if block.kind != "paragraph":
-        return _bounded(([block.lead] if block.lead else []) + list(block.lines), limit)
+        lead = split_sentences(block.lead) if block.lead else []
+        return _bounded(lead + list(block.lines), limit)
     units: list[str] = []
     for sentence in _bounded(split_sentences(block.lines[0]), limit):
         if units and len(units[-1]) + 1 + len(sentence) <= limit // 2:

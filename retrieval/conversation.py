@@ -2,7 +2,8 @@
 
 An officer types "and for schools?" or "et à Lyon ?" right after a question: such a message
 opens like a continuation (a conjunction, "what about", a bare preposition) and cannot be
-searched alone, and neither can one that points back with a pronoun ("who wrote it?"). A
+searched alone, and neither can one that points back with a pronoun ("who wrote it?") or
+names no topic at all ("any city examples?", "more details please"). A
 short question that names its own topic ("How do cities join the ICC
 network?") is a new question, whatever its length; the service merges a remaining fragment
 only when retrieval finds nothing convincing for it alone (see QAService.retrieve_turn).
@@ -14,6 +15,11 @@ import re
 
 from retrieval.answer import specifics
 
+#: Openings asking for examples of what was just discussed (unless an "of ..." names the topic).
+_ASKS_EXAMPLES = (
+    "any examples", "examples", "for example", "des exemples", "un exemple", "ejemplos",
+    "esempi", "beispiele",
+)  # fmt: skip
 #: Openings of a continuation in the languages officers write in. Matched at the start of the
 #: message, case-insensitively, followed by a word boundary.
 _CONTINUATIONS = (
@@ -32,10 +38,12 @@ _CONTINUATIONS = (
     "en hoe", "en voor",
     # Polish, Ukrainian
     "a", "i", "oraz", "albo", "ale", "co z", "а", "і", "й", "та", "але", "а як", "щодо",
-    # asking for examples of what was just discussed
-    "any examples", "examples", "for example", "des exemples", "un exemple", "ejemplos",
-    "esempi", "beispiele",
+    *_ASKS_EXAMPLES,
 )  # fmt: skip
+#: After an opening asking for examples, words that introduce the message's own topic
+#: ("examples of intercultural mediation" asks its own question; "any examples from
+#: Ukraine?" continues the previous one).
+_OWN_TOPIC = re.compile(r"^\s*(?:of|on|about|de|d['’]|sur|di|su|sobre|von|zu|über)\b", re.I)
 #: Pronouns that point back to something named before (not articles or conjunctions that
 #: happen to share a spelling in another language).
 _POINTERS = frozenset(
@@ -79,6 +87,35 @@ _INTERROGATIVES = frozenset(
         "якому", "хто", "що", "коли", "де", "скільки",
     )
 )  # fmt: skip
+#: Words that name no topic: question words, requests ("give me", "more details") and the
+#: generic nouns of a request for illustration ("any city examples?", "des exemples de
+#: villes ?"). A short message made only of these asks about the topic before it.
+_TOPICLESS = frozenset(
+    (
+        # English
+        "any", "some", "more", "other", "others", "another", "else", "please", "pls", "give",
+        "show", "tell", "me", "us", "share", "a", "an", "the", "of", "from", "to", "on", "is",
+        "are", "there", "can", "could", "you", "do", "does", "have", "has", "city", "cities",
+        "town", "towns", "municipality", "municipalities", "example", "examples", "case",
+        "cases", "good", "practice", "practices", "detail", "details", "info", "information",
+        "source", "sources", "link", "links", "who", "which", "what", "where", "how", "why",
+        "when", "ok", "okay", "thanks", "real", "concrete", "specific", "known", "similar",
+        # French
+        "des", "de", "du", "les", "le", "la", "un", "une", "autres", "autre", "plus", "encore",
+        "svp", "merci", "ville", "villes", "exemple", "exemples", "cas", "bonnes", "bonne",
+        "pratique", "pratiques", "détails", "quelles", "quels", "quelle", "quel", "il", "y",
+        "concrets", "concret", "qui", "où", "comment", "pourquoi", "avez", "vous",
+        # Spanish, Italian, Portuguese
+        "algún", "alguna", "algunos", "algunas", "más", "otros", "ciudad", "ciudades",
+        "ejemplo", "ejemplos", "buenas", "prácticas", "hay", "qualche", "altri", "altre",
+        "città", "esempio", "esempi", "buone", "pratiche", "ci", "sono", "alguns", "outros",
+        "cidade", "cidades", "exemplos", "boas", "práticas",
+        # German, Polish, Ukrainian
+        "gibt", "es", "mehr", "andere", "stadt", "städte", "beispiel", "beispiele", "jakieś",
+        "więcej", "inne", "miasto", "miasta", "przykład", "przykłady", "dobre", "praktyki",
+        "є", "ще", "інші", "місто", "міста", "приклад", "приклади", "практики",
+    )
+)  # fmt: skip
 #: Where a message's second clause starts ("What is X and how can a city detect it?"): a
 #: pronoun after it may point back to the first clause rather than to the previous message.
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\?\s|\s(?:and|et|y|e|und|i|та|і)\s", re.IGNORECASE)
@@ -102,11 +139,19 @@ def is_elliptical(message: str) -> bool:
     opening = _OPENING.match(message)
     if opening and not _asks_own_question(message, opening.group(0), len(words)):
         return True
+    if _names_no_topic(message):
+        return True
     # A pronoun points back unless the message names its own subject ("what does the CDADI
     # do and when was it created?") or a first clause of its own names what it refers to
     # ("What is systemic discrimination and how can a city detect it?").
     pointers = {w.lower() for w in _WORD.findall(_first_clause(message))} & _POINTERS
     return bool(pointers) and not specifics(message, names=True)
+
+
+def _names_no_topic(message: str) -> bool:
+    """Whether every word of `message` is one that names no topic ("any city examples?")."""
+    words = [w.lower() for w in _WORD.findall(message)]
+    return bool(words) and all(w in _TOPICLESS for w in words)
 
 
 def _asks_own_question(message: str, opening: str, words: int) -> bool:
@@ -119,6 +164,8 @@ def _asks_own_question(message: str, opening: str, words: int) -> bool:
     ora...": Polish "a" means "and").
     """
     first = opening.strip(" \t¿¡\"'«“(-").lower()
+    if first in _ASKS_EXAMPLES:
+        return bool(_OWN_TOPIC.match(message[len(opening) :]))
     rest = _WORD.findall(message[len(opening) :])
     return (
         first in _PREPOSITIONS

@@ -9,7 +9,6 @@ ones are deleted again and the previous index keeps serving.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,13 @@ from tqdm import tqdm
 from retrieval.chunking import CHUNK_SIZE, Chunk, chunk_document
 from retrieval.embedders import Embedder
 from retrieval.errors import DocumentError
-from retrieval.loaders import SUPPORTED_SUFFIXES, LoadedDocument, doc_id_for, load_document
+from retrieval.loaders import (
+    SUPPORTED_SUFFIXES,
+    LoadedDocument,
+    content_hash,
+    doc_id_for,
+    load_document,
+)
 from retrieval.stores import ChunkStore
 from retrieval.vector_cache import VectorCache
 
@@ -71,7 +76,7 @@ def plan_ingest(paths: Iterable[Path], indexed: dict[str, str]) -> IngestPlan:
         except OSError as exc:
             plan.errors.append((path.name, f"cannot be read ({exc.strerror or exc})"))
             continue
-        if indexed.get(doc_id) == hashlib.sha256(data).hexdigest():
+        if indexed.get(doc_id) == content_hash(data):
             plan.unchanged.append(doc_id)
             continue
         try:

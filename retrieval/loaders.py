@@ -63,6 +63,17 @@ class LoadedDocument:
     digest: bool = False
 
 
+#: How documents become passages (reading, Markdown blocks, chunking). It is part of every
+#: document's hash, so bumping it after such a change makes an existing index re-read its
+#: documents at the next ingest instead of keeping passages cut the old way.
+READING_VERSION = "2"
+
+
+def content_hash(data: bytes) -> str:
+    """A document's identity in the index: its bytes, as read by this `READING_VERSION`."""
+    return hashlib.sha256(READING_VERSION.encode() + b"\0" + data).hexdigest()
+
+
 def doc_id_for(path: Path) -> str:
     """A stable id from the file name: lower-case slug of the stem (the eval set refers to it)."""
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
@@ -96,7 +107,7 @@ def load_document(path: Path, *, data: bytes | None = None) -> LoadedDocument:
         short_title=str(meta.get("short_title") or title[:60]).strip(),
         source_url=str(meta.get("source_url") or "").strip(),
         language=str(meta.get("language") or detect_language(sample)),
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=content_hash(data),
         sections=kept,
         pages=pages,
         filename=name,

@@ -22,6 +22,9 @@ _CODE = re.compile(r"`([^`]*)`")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+#: A paragraph that only names where the statements above it come from ("(Source: ICC
+#: announcement.)"): it belongs to the block before it and is never a passage of its own.
+_PROVENANCE = re.compile(r"^\(sources?:.*\)\.?$", re.IGNORECASE)
 
 
 def inline(text: str) -> str:
@@ -68,7 +71,8 @@ def _table_lines(rows: list[str]) -> list[str]:
 def blocks(markdown: str) -> list[Block]:
     """The blocks of a section's Markdown body, in reading order, as plain text.
 
-    A paragraph ending with a colon right before a list is that list's `lead`.
+    A paragraph ending with a colon right before a list is that list's `lead`; a provenance
+    note ("(Source: ...)") ends the block before it.
     """
     out: list[Block] = []
     kind = ""
@@ -89,7 +93,11 @@ def blocks(markdown: str) -> list[Block]:
                 out.append(Block("list", items, lead))
             else:
                 text = inline(" ".join(buffer))
-                if text:
+                if text and out and _PROVENANCE.match(text):
+                    last = out.pop()
+                    noted = (*last.lines[:-1], f"{last.lines[-1]} {text}")
+                    out.append(Block(last.kind, noted, last.lead))
+                elif text:
                     out.append(Block("paragraph", (text,)))
         kind, buffer = "", []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer import missing_answer_type, specifics
+from retrieval.answer import ANSWER_CHARS, extractive_answer, missing_answer_type, specifics
 from retrieval.chunking import Chunk
 from retrieval.conversation import is_elliptical
 from retrieval.evaluation import has_markdown, holds, part_of
@@ -17,7 +17,8 @@ from retrieval.qa import Source, _cited
     "message",
     ["and for schools?", "And in schools?", "what about Lyon?", "et pour les écoles ?",
      "e nelle scuole?", "¿y en las escuelas?", "und für Schulen?", "a w szkołach?",
-     "in which year?", "did the city council back it afterwards?"],
+     "in which year?", "did the city council back it afterwards?", "any city examples?",
+     "des exemples de villes ?", "more details please", "¿Hay ejemplos?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -30,7 +31,8 @@ def test_continuations_are_elliptical(message: str) -> None:
      "resources organise its whole intercultural strategy from the start?", "", "Andorra",
      "¿En qué año se adoptó la recomendación sobre integración intercultural?",
      "What is the diversity advantage and why does it matter?",
-     "Anti-rumour agents in small towns, how are they trained?"],
+     "Anti-rumour agents in small towns, how are they trained?", "Which cities are members?",
+     "examples of intercultural mediation"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
@@ -49,6 +51,17 @@ def test_markdown_becomes_plain_blocks_with_lists_whole() -> None:
     assert found[1].lines == ("• Adopted: 2015",)
     assert not has_markdown(plain(text))
     assert has_markdown(text)
+
+
+def test_a_provenance_note_ends_the_block_before_it_and_is_never_a_passage() -> None:
+    text = (
+        "The brief was launched in 2023.\n\n(Source: ICC announcement (2023).)\n\n"
+        "- a\n- b\n\n(Source: z.)"
+    )
+    found = blocks(text)
+    assert [b.kind for b in found] == ["paragraph", "list"]
+    assert found[0].lines == ("The brief was launched in 2023. (Source: ICC announcement (2023).)",)
+    assert found[1].lines == ("• a", "• b (Source: z.)")
 
 
 def test_only_cited_sources_are_kept_and_renumbered() -> None:
@@ -103,3 +116,46 @@ def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
     question: str, passage: str, missing: bool
 ) -> None:
     assert missing_answer_type(question, [_hit(passage)]) is missing
+
+
+def test_an_over_long_passage_is_shortened_at_a_sentence_not_mid_word() -> None:
+    sentence = "Cities train their front-line staff in intercultural competence. "
+    unit = Chunk("u:0", "doc", "T", "T", "S", None, "", "en", "h", "c", sentence * 30, block=0)
+    answer = extractive_answer(
+        "training?", [Hit(unit, 1.0, units=[unit], unit_scores={"u:0": 0.9})]
+    )
+    text, citation = answer.rsplit(" ", 1)
+    assert citation == "[1]"
+    assert text.endswith("competence.") and "…" not in text
+    assert ANSWER_CHARS // 2 <= len(text) <= ANSWER_CHARS
+
+
+def _section(texts: list[tuple[int, str]], best: int) -> Hit:
+    units = [
+        Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=block)
+        for n, (block, text) in enumerate(texts)
+    ]
+    scores = {u.chunk_id: (0.9 if n == best else 0.5) for n, u in enumerate(units)}
+    return Hit(units[best], 1.0, units=units, unit_scores=scores)
+
+
+def test_a_sentence_split_at_a_comma_is_quoted_whole() -> None:
+    hit = _section(
+        [(0, "Produced by the Committee of Experts,"), (0, "the manual helps cities train staff."),
+         (1, "Another paragraph.")],
+        best=0,
+    )  # fmt: skip
+    assert extractive_answer("who wrote it?", [hit]) == (
+        "Produced by the Committee of Experts, the manual helps cities train staff. [1]"
+    )
+
+
+def test_a_list_is_quoted_with_the_sentence_that_introduces_it() -> None:
+    hit = _section(
+        [(0, "The guide was published in 2023."), (0, "The seven concepts are:"),
+         (0, "• Real equality"), (0, "• Valuing diversity")],
+        best=3,
+    )  # fmt: skip
+    assert extractive_answer("which concepts?", [hit]) == (
+        "The seven concepts are:\n• Real equality\n• Valuing diversity [1]"
+    )
