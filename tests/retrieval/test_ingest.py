@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from made_files import make_pdf
 
+from retrieval import loaders
 from retrieval.chunking import Chunk
 from retrieval.embedders import E5Embedder
 from retrieval.errors import DocumentError
@@ -52,6 +53,17 @@ def test_unchanged_documents_cost_no_embedding(
     assert sorted(again.unchanged) == ["gardens", "rumours"]
     assert again.added == again.updated == []
     assert again.chunks_added == 0 and embedded == []
+
+
+def test_a_new_way_of_reading_documents_re_reads_an_existing_index(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _service(tmp_path, small_corpus).ingest()
+    monkeypatch.setattr(loaders, "READING_VERSION", loaders.READING_VERSION + "-next")
+    again = _service(tmp_path, small_corpus).ingest()
+    assert sorted(again.updated) == ["gardens", "rumours"] and again.unchanged == []
+    hashes = {c.doc_hash for c in first_index_chunks(tmp_path)}
+    assert hashes == {loaders.content_hash(p.read_bytes()) for p in small_corpus.iterdir()}
 
 
 def test_changed_document_replaces_its_chunks(
