@@ -207,6 +207,19 @@ def specifics(question: str, *, names: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+
+
+def asked_part(message: str) -> str:
+    """The sentences of `message` that ask (those with a question mark; else its last
+    sentence): a preamble's context ("a town of about 60,000", "the Cypriot city") is not
+    what the question is specifically about. Tuning part: two answerable questions no
+    longer refused, no out-of-scope one answered."""
+    sentences = [s for s in _SENTENCE_BREAK.split(message.strip()) if s]
+    asking = [s for s in sentences if "?" in s]
+    return " ".join(asking) if asking else (sentences[-1] if sentences else "")
+
+
 def names_count(language: str) -> bool:
     """Whether capitalised words of a question in `language` are taken for names."""
     return language in _NAMES_LANGUAGES

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer import ANSWER_CHARS, extractive_answer, missing_answer_type, specifics
+from retrieval.answer import (
+    ANSWER_CHARS,
+    asked_part,
+    extractive_answer,
+    missing_answer_type,
+    specifics,
+)
 from retrieval.chunking import Chunk
 from retrieval.conversation import is_elliptical
 from retrieval.evaluation import has_markdown, holds, part_of
@@ -159,3 +165,10 @@ def test_a_list_is_quoted_with_the_sentence_that_introduces_it() -> None:
     assert extractive_answer("which concepts?", [hit]) == (
         "The seven concepts are:\n• Real equality\n• Valuing diversity [1]"
     )
+
+
+def test_the_asked_part_of_a_message_leaves_its_preamble_out() -> None:
+    preamble = "I'm new in a town of about 60,000. What should the guide's first step be?"
+    assert asked_part(preamble) == "What should the guide's first step be?"
+    assert asked_part("Faro convention entry into force") == "Faro convention entry into force"
+    assert asked_part("Who runs it? And since 2019?") == "Who runs it? And since 2019?"
