@@ -266,6 +266,15 @@ def _is_cut(unit: Chunk) -> bool:
     return not unit.text.rstrip().endswith(_SENTENCE_ENDS)
 
 
+def _in_item(units: Sequence[Chunk], index: int) -> bool:
+    """Whether a unit is the second or a later sentence of a list item ("Ansan also offers
+    Korean classes." under "• Ansan (Korea): ..."): it is read with the item's first line."""
+    if units[index].text.startswith(BULLET):
+        return False
+    block = units[index].block
+    return any(u.block == block and u.text.startswith(BULLET) for u in units[:index])
+
+
 def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     """`index`, preceded by the units it cannot be read without (a unit that continues a cut
     sentence, starts in lower case or opens on a pronoun or connective: "It", "However") and
@@ -276,7 +285,7 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     while first > 0 and units[first - 1].block == units[first].block:
         text = units[first].text
         cut = _is_cut(units[first - 1]) and not text.startswith(BULLET)
-        if not (cut or text[:1].islower() or _ANAPHORA.match(text)):
+        if not (cut or _in_item(units, first) or text[:1].islower() or _ANAPHORA.match(text)):
             break
         first -= 1
         chosen.insert(0, first)

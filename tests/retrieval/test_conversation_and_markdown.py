@@ -172,3 +172,14 @@ def test_the_asked_part_of_a_message_leaves_its_preamble_out() -> None:
     assert asked_part(preamble) == "What should the guide's first step be?"
     assert asked_part("Faro convention entry into force") == "Faro convention entry into force"
     assert asked_part("Who runs it? And since 2019?") == "Who runs it? And since 2019?"
+
+
+def test_a_later_sentence_of_a_list_item_comes_with_the_item() -> None:
+    hit = _section(
+        [(0, "Cities with advisory councils:"), (0, "• Limassol: " + "a council. " * 80),
+         (0, "• Ansan (Korea): a migrant centre."), (0, "Ansan also offers Korean classes.")],
+        best=3,
+    )  # fmt: skip
+    answer = extractive_answer("language classes?", [hit])  # the whole list would not fit
+    assert "Limassol" not in answer
+    assert "• Ansan (Korea): a migrant centre. Ansan also offers Korean classes." in answer
