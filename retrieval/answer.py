@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from retrieval.chunking import Chunk
+from retrieval.chunking import Chunk, split_sentences
 from retrieval.hybrid import Hit
 from retrieval.markdown import BULLET
 
@@ -116,7 +116,8 @@ _ASKS_MONEY = re.compile(
     r"montante|orçamento|dinheiro|financiamento|ile kosztuje|budżet|kwot\w*|pieni\w*|"
     r"скільки коштів|кошт\w*|бюджет\w*|гроші|сума|суму|вартість|"
     # what something cost, in the other languages ("quanto custou", "¿cuánto costó?")
-    r"cust(?:a|ou|aram|ará)|cuesta|cost[oó]|costaron|kostet\w*|kostete\w*|kosztował\w*)\b",
+    r"cust(?:a|o|ou|aram|ará)|cuánto cuesta|coste|cost[oó]|costaron|quanto costa|coûte|coûté|"
+    r"kostet\w*|kostete\w*|koszt|kosztował\w*)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -154,8 +155,10 @@ _RATE = re.compile(r"\d\s?(?:%|per ?cent|percent|points?\b|/\s?100)", re.IGNOREC
 #: 4/2000"); the passages found must speak of a law for such a question to be answered.
 #: Tuning part: four out-of-scope questions on national laws, no answerable one, asked so.
 _ASKS_LAW = re.compile(
-    r"\b(?:law|laws|statute|loi|lois|ley|leyes|legge|leggi|lei|leis|ustaw\w*|закон\w*)\b|"
-    r"gesetz\w*|\b(?-i:Act)\b",
+    r"\b(?:law|laws|statute|loi|lois|ley|leyes|(?:la|una|della|nella|alla) legge|"
+    r"ustaw(?:a|y|ie|ę|ą|ach|ami)|закон\w*)\b|"
+    # "Aufenthaltsgesetz(es)", "Gesetzgebung", not "umgesetzt"; "the Equality Act"
+    r"\w*gesetz(?:e[sn]?)?\b|\bgesetzgeb\w*|\b(?-i:Act)\b",
     re.IGNORECASE,
 )
 _LAW = re.compile(r"\b(?:laws?|act|acts|statutes?|legislation|legal framework)\b", re.IGNORECASE)
@@ -207,17 +210,20 @@ def specifics(question: str, *, names: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+#: Fewest words of the asking sentences for them to be read without the message's preamble.
+ASKING_WORDS = 6
 
 
 def asked_part(message: str) -> str:
     """The sentences of `message` that ask (those with a question mark; else its last
-    sentence): a preamble's context ("a town of about 60,000", "the Cypriot city") is not
-    what the question is specifically about. Tuning part: two answerable questions no
-    longer refused, no out-of-scope one answered."""
-    sentences = [s for s in _SENTENCE_BREAK.split(message.strip()) if s]
-    asking = [s for s in sentences if "?" in s]
-    return " ".join(asking) if asking else (sentences[-1] if sentences else "")
+    sentence) when they say enough to stand alone: a preamble's context ("a town of about
+    60,000") is not what the question is specifically about, but "I read about Nicosia. Is it
+    a member?" asks about Nicosia. Tuning part: two answerable questions no longer refused,
+    no out-of-scope one answered."""
+    sentences = split_sentences(" ".join(message.split()))
+    asking = [s for s in sentences if "?" in s] or sentences[-1:]
+    part = " ".join(asking)
+    return part if len(part.split()) >= ASKING_WORDS else message
 
 
 def names_count(language: str) -> bool:
@@ -261,14 +267,15 @@ class AbstentionPolicy:
 
 
 def _is_cut(unit: Chunk) -> bool:
-    """Whether a unit may stop mid-statement (a long sentence or list item split at a comma):
-    it is, when the next unit of its block is not a new list item."""
+    """Whether a unit does not end a statement (a long sentence or list item split at a
+    comma); callers check that the next unit continues it rather than opening a new item."""
     return not unit.text.rstrip().endswith(_SENTENCE_ENDS)
 
 
 def _in_item(units: Sequence[Chunk], index: int) -> bool:
-    """Whether a unit is the second or a later sentence of a list item ("Ansan also offers
-    Korean classes." under "• Ansan (Korea): ..."): it is read with the item's first line."""
+    """Whether a unit is a later part of a list item (a long item is split into several
+    units: "Ansan also offers Korean classes." under "• Ansan (Korea): ..."): it is read
+    with the item's first line."""
     if units[index].text.startswith(BULLET):
         return False
     block = units[index].block
@@ -310,7 +317,7 @@ def _list_of(units: Sequence[Chunk], index: int, limit: int) -> list[int]:
         return []
     body = [i for i in block if i >= items[0]]
     if index < items[0]:  # the paragraph introducing the list matched best
-        return _with_antecedents(units, index) + body
+        return _with_antecedents(units, index) + [i for i in block if i > index]
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
     if sum(len(units[i].text) for i in [*lead, *body]) <= limit:
         return [*lead, *body]
@@ -342,7 +349,7 @@ def _render(units: Sequence[Chunk], chosen: set[int], best: int) -> str:
 
 
 #: Where a shortened answer may end: after a sentence, a list item or a table row.
-_STOP = re.compile(r"(?:[.!?…;](?:[\"”»)])?)(?=\s)|\n")
+_STOP = re.compile(r"(?:[.!?…](?:[\"”»)])?)(?=\s)|\n")
 
 
 def _cut(text: str) -> str:
@@ -350,7 +357,11 @@ def _cut(text: str) -> str:
     phone shows whole statements; at a word, marked "…", only when no sentence ends in the
     second half of the allowance (the whole section stays one button away)."""
     head = text[: ANSWER_CHARS + 1]
-    ends = [m.end() for m in _STOP.finditer(head) if m.end() >= ANSWER_CHARS // 2]
+    ends = [
+        m.end()
+        for m in _STOP.finditer(head)
+        if m.end() >= ANSWER_CHARS // 2 and not head[: m.end()].rstrip().endswith(":")
+    ]
     if ends:
         return text[: ends[-1]].rstrip()
     return head[:ANSWER_CHARS].rsplit(" ", 1)[0] + " …"

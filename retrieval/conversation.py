@@ -43,7 +43,11 @@ _CONTINUATIONS = (
 #: After an opening asking for examples, words that introduce the message's own topic
 #: ("examples of intercultural mediation" asks its own question; "any examples from
 #: Ukraine?" continues the previous one).
-_OWN_TOPIC = re.compile(r"^\s*(?:of|on|about|de|d['’]|sur|di|su|sobre|von|zu|über)\b", re.I)
+_OWN_TOPIC = re.compile(
+    r"^\s*(?:of|on|about|for|de|d['’]|du|des|sur|di|del|della|dei|delle|su|sulla|sul|sobre|"
+    r"para|von|zu|zur|zum|über|für)\b",
+    re.IGNORECASE,
+)
 #: Pronouns that point back to something named before (not articles or conjunctions that
 #: happen to share a spelling in another language).
 _POINTERS = frozenset(
@@ -131,8 +135,9 @@ CONTINUATION_MAX_WORDS = 12
 
 
 def is_elliptical(message: str) -> bool:
-    """True when a short message opens like a continuation ("and for schools?") or points back
-    with a pronoun ("who wrote it?", "which cities did that?")."""
+    """True when a short message opens like a continuation ("and for schools?"), points back
+    with a pronoun ("who wrote it?", "which cities did that?") or names no topic at all ("any
+    city examples?", "¿Qué ejemplos hay?")."""
     words = message.split()
     if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
         return False
@@ -151,7 +156,7 @@ def is_elliptical(message: str) -> bool:
 def _names_no_topic(message: str) -> bool:
     """Whether every word of `message` is one that names no topic ("any city examples?")."""
     words = [w.lower() for w in _WORD.findall(message)]
-    return bool(words) and all(w in _TOPICLESS for w in words)
+    return bool(words) and all(w in _TOPICLESS or w in _INTERROGATIVES for w in words)
 
 
 def _asks_own_question(message: str, opening: str, words: int) -> bool:

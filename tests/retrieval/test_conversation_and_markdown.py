@@ -183,3 +183,14 @@ def test_a_later_sentence_of_a_list_item_comes_with_the_item() -> None:
     answer = extractive_answer("language classes?", [hit])  # the whole list would not fit
     assert "Limassol" not in answer
     assert "• Ansan (Korea): a migrant centre. Ansan also offers Korean classes." in answer
+
+
+def test_a_list_keeps_its_lead_in_when_an_earlier_sentence_matched_best() -> None:
+    hit = _section(
+        [(0, "Ioannina ran sport projects in 2021."), (0, "The activities were:"),
+         (0, "• football"), (0, "• swimming")],
+        best=0,
+    )  # fmt: skip
+    assert extractive_answer("what did Ioannina run?", [hit]) == (
+        "Ioannina ran sport projects in 2021. The activities were:\n• football\n• swimming [1]"
+    )
