@@ -110,7 +110,14 @@ def _report(turn: Turn, name: str, report: IngestReport) -> str:
     key = "upload_updated" if report.updated else "upload_added"
     # The admin should know the bundled digest now yields to this file (`retrieval.originals`).
     return join_lines(
-        turn.t(key, name=name, pages=report.pages, passages=report.chunks_added),
+        turn.t(
+            key,
+            name=name,
+            pages=turn.t("upload_pages", pages=turn.counted("pages", report.pages))
+            if report.pages
+            else "",
+            passages=turn.counted("passages", report.chunks_added),
+        ),
         *(turn.t("upload_original_of", digest=digest) for digest in report.originals_of),
     )
 
@@ -144,14 +151,16 @@ def documents(turn: Turn, args: str) -> list[Reply]:
         return [Reply(text=turn.t("documents_none"))]
     lines = [turn.t("documents_heading", count=len(found))]
     for doc in found[:LISTED]:
-        pages = turn.t("documents_pages", pages=doc.pages) if doc.pages else ""
+        pages = (
+            turn.t("documents_pages", pages=turn.counted("pages", doc.pages)) if doc.pages else ""
+        )
         lines.append(
             turn.t(
                 "documents_line",
                 title=shorten(doc.short_title or doc.title, 70),
                 doc_id=doc.doc_id,
                 pages=pages,
-                passages=doc.chunks,
+                passages=turn.counted("passages", doc.chunks),
             )
         )
     if len(found) > LISTED:
@@ -170,4 +179,5 @@ def remove(turn: Turn, args: str) -> list[Reply]:
     removed = turn.services.library.remove(doc_id[:200])
     if not removed:
         return [Reply(text=turn.t("remove_unknown", doc_id=doc_id[:80]))]
-    return [Reply(text=turn.t("remove_done", doc_id=doc_id, passages=removed))]
+    passages = turn.counted("passages", removed)
+    return [Reply(text=turn.t("remove_done", doc_id=doc_id, passages=passages))]

@@ -82,7 +82,7 @@ def test_a_good_pdf_is_indexed_then_answers_and_can_be_removed(
     pages = [UNIQUE, "Evaluation: " + UNIQUE.replace("monthly", "weekly"), "Contacts and links."]
     pdf = make_pdf(pages)
     reply = upload(assistant, "Quillon circle report.pdf", pdf)
-    assert "indexed: 3 pages" in reply.text and "passages added" in reply.text
+    assert "indexed (3 pages)" in reply.text and "passages added" in reply.text
     after = index_state(services)
     assert set(after) - set(before) == {"quillon-circle-report"}
     assert {k: v for k, v in after.items() if k in before} == before  # nothing else touched
@@ -108,7 +108,7 @@ def test_an_uploaded_original_is_named_as_the_original_of_our_digest(
         "intercultural integration. (Adopted by the Committee of Ministers on 21 January 2015.)"
     )
     reply = upload(assistant, "CMRec(2015)1E.pdf", make_pdf([cover]))
-    assert "indexed: 1 pages" in reply.text
+    assert "indexed (1 page)" in reply.text
     assert "original of our digest <i>CM/Rec(2015)1</i>" in reply.text
     assert only(
         assistant.handle(Incoming(user_id=ADMIN, chat_id=ADMIN, text="/remove cmrec-2015-1e"))
@@ -149,14 +149,14 @@ def test_markdown_and_docx_uploads_are_indexed(assistant: Assistant, services: S
 
     markdown = f"# Tarvena welcome desk\n\n## How it works\n\n{UNIQUE}\n".encode()
     reply = upload(assistant, "tarvena-desk.md", markdown)
-    assert "passages added" in reply.text
+    assert "indexed: 1 passage added." in reply.text, reply.text  # no pages in Markdown
     document = docx.Document()
     document.add_heading("Tarvena library nights", level=1)
     document.add_paragraph(UNIQUE)
     buffer = io.BytesIO()
     document.save(buffer)
     reply = upload(assistant, "library nights.docx", buffer.getvalue())
-    assert "passages added" in reply.text
+    assert "added" in reply.text
     assert {"tarvena-desk", "library-nights"} <= set(index_state(services))
     for doc_id in ("tarvena-desk", "library-nights"):
         services.library.remove(doc_id)

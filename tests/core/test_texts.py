@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from bot.core.texts import CATALOGS, LANGUAGES, Safe, pick_language, t
+from bot.core.texts import CATALOGS, LANGUAGES, Safe, counted, pick_language, t
 
 
 def _placeholders(template: str) -> set[str]:
@@ -41,3 +41,12 @@ def test_links_escape_their_address_and_refuse_other_schemes() -> None:
         '<a href="https://x.org/?a=1&amp;b=&quot;2&quot;">A &amp; B</a>'
     )
     assert link("<click>", "javascript:alert(1)") == "&lt;click&gt;"
+
+
+def test_counts_take_the_singular_or_the_plural() -> None:
+    assert [counted("en", "pages", n) for n in (0, 1, 2)] == ["0 pages", "1 page", "2 pages"]
+    assert [counted("fr", "passages", n) for n in (0, 1, 2)] == [
+        "0 passage",
+        "1 passage",
+        "2 passages",
+    ]

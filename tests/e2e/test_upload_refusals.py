@@ -59,7 +59,7 @@ async def test_aes_pdf_is_indexed_and_bad_files_are_refused_by_name(
 ) -> None:
     before = index(services)
     reply = await send_file(standin, SEC, "lantern-walk.pdf", aes_pdf([UNIQUE, UNIQUE]))
-    assert "lantern-walk.pdf" in reply.text and "indexed: 2 pages" in reply.text, reply.text
+    assert "lantern-walk.pdf" in reply.text and "indexed (2 pages)" in reply.text, reply.text
     indexed = index(services)
     assert set(indexed) - set(before) == {"lantern-walk"}
 

@@ -182,7 +182,7 @@ async def test_admin_uploads_a_good_pdf_and_bad_files_are_refused(
     count = len(standin.bot_messages(SEC.id))
     await standin.upload(SEC, "quillon-circle.pdf", make_pdf([unique, unique]), "application/pdf")
     reply = (await standin.wait_for_bot_messages(SEC.id, count + 1, 120))[-1]
-    assert "2 pages" in reply.text and "passages added" in reply.text
+    assert "(2 pages)" in reply.text and "passages added" in reply.text
     assert set(index()) - set(before) == {"quillon-circle"}
     answer = await say(standin, ANA, "What is the Quillon Bridge Circle?", 90)
     assert "Quillon" in answer.text and "quillon circle" in answer.text.lower()

@@ -66,6 +66,13 @@ def pick_language(code: str | None) -> str:
     return LANGUAGES[0]
 
 
+def counted(lang: str, key: str, n: int) -> Safe:
+    """``n`` with its noun: the text ``key_one`` or ``key_other`` ("1 page", "3 pages"); French
+    counts 0 as singular ("0 page")."""
+    one = n == 1 or (lang == "fr" and n == 0)
+    return t(lang, f"{key}_{'one' if one else 'other'}", n=n)
+
+
 def t(lang: str, key: str, **values: Any) -> Safe:
     """The text ``key`` in ``lang`` with ``values`` escaped and filled in."""
     catalog = CATALOGS.get(lang, CATALOGS[LANGUAGES[0]])

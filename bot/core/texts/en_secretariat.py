@@ -129,10 +129,9 @@ TEXTS: dict[str, str] = {
     "upload_too_big": "the file is larger than {limit} MB",
     "upload_empty": "the file is empty",
     "upload_not_really": "the file is not a real {suffix} file",
-    "upload_added": "✓ <b>{name}</b> indexed: {pages} pages, {passages} passages added.",
-    "upload_updated": (
-        "✓ <b>{name}</b> replaced its earlier version: {pages} pages, {passages} passages."
-    ),
+    "upload_added": "✓ <b>{name}</b> indexed{pages}: {passages} added.",
+    "upload_pages": " ({pages})",
+    "upload_updated": ("✓ <b>{name}</b> replaced its earlier version{pages}: {passages}."),
     "upload_original_of": (
         "It is the original of our digest <i>{digest}</i>: its passages now come first for "
         "that document, and answers quote it instead of the digest."
@@ -166,13 +165,17 @@ TEXTS: dict[str, str] = {
     "scores_loaded": "✓ {count} official area scores loaded for {cities} cities: {names}.",
     "documents_none": "No document is indexed.",
     "documents_heading": "<b>Indexed documents</b> ({count})",
-    "documents_line": "• {title} — <code>{doc_id}</code>{pages}, {passages} passages",
-    "documents_pages": ", {pages} pages",
+    "documents_line": "• {title} — <code>{doc_id}</code>{pages}, {passages}",
+    "documents_pages": ", {pages}",
+    "pages_one": "{n} page",
+    "pages_other": "{n} pages",
+    "passages_one": "{n} passage",
+    "passages_other": "{n} passages",
     "documents_more": "… and {count} more.",
     "documents_hint": "Send a file to add one; /remove &lt;id&gt; takes one out.",
     "remove_usage": "Usage: /remove &lt;document id&gt; (see /documents).",
     "remove_unknown": "No indexed document has the id “{doc_id}”. See /documents.",
-    "remove_done": "Removed <code>{doc_id}</code>: {passages} passages taken out of the index.",
+    "remove_done": "Removed <code>{doc_id}</code>: {passages} taken out of the index.",
     "months": (
         "January,February,March,April,May,June,July,August,September,October,November,December"
     ),

@@ -144,10 +144,9 @@ TEXTS: dict[str, str] = {
     "upload_too_big": "le fichier dépasse {limit} Mo",
     "upload_empty": "le fichier est vide",
     "upload_not_really": "ce n'est pas un vrai fichier {suffix}",
-    "upload_added": "✓ <b>{name}</b> indexé : {pages} pages, {passages} passages ajoutés.",
-    "upload_updated": (
-        "✓ <b>{name}</b> remplace sa version précédente : {pages} pages, {passages} passages."
-    ),
+    "upload_added": "✓ <b>{name}</b> indexé{pages} ; ajoutés à l'index : {passages}.",
+    "upload_pages": " ({pages})",
+    "upload_updated": ("✓ <b>{name}</b> remplace sa version précédente{pages} : {passages}."),
     "upload_original_of": (
         "C'est l'original de notre synthèse <i>{digest}</i> : ses passages passent désormais "
         "en premier pour ce document, et les réponses le citent à la place de la synthèse."
@@ -197,13 +196,17 @@ TEXTS: dict[str, str] = {
     ),
     "documents_none": "Aucun document n'est indexé.",
     "documents_heading": "<b>Documents indexés</b> ({count})",
-    "documents_line": "• {title} — <code>{doc_id}</code>{pages}, {passages} passages",
-    "documents_pages": ", {pages} pages",
+    "documents_line": "• {title} — <code>{doc_id}</code>{pages}, {passages}",
+    "documents_pages": ", {pages}",
+    "pages_one": "{n} page",
+    "pages_other": "{n} pages",
+    "passages_one": "{n} passage",
+    "passages_other": "{n} passages",
     "documents_more": "… et {count} de plus.",
     "documents_hint": "Envoyez un fichier pour en ajouter un ; /remove &lt;id&gt; en retire un.",
     "remove_usage": "Utilisation : /remove &lt;id du document&gt; (voir /documents).",
     "remove_unknown": "Aucun document indexé n'a l'id « {doc_id} ». Voir /documents.",
-    "remove_done": "<code>{doc_id}</code> retiré : {passages} passages enlevés de l'index.",
+    "remove_done": "<code>{doc_id}</code> retiré de l'index ({passages}).",
     "months": (
         "janvier,février,mars,avril,mai,juin,juillet,août,septembre,octobre,novembre,décembre"
     ),
