@@ -267,9 +267,11 @@ class AbstentionPolicy:
 
 
 def _is_cut(unit: Chunk) -> bool:
-    """Whether a unit does not end a statement (a long sentence or list item split at a
-    comma); callers check that the next unit continues it rather than opening a new item."""
-    return not unit.text.rstrip().endswith(_SENTENCE_ENDS)
+    """Whether a unit does not end a statement (a long sentence or list item split at a comma
+    or a semicolon; a list item may end on ";"); callers check that the next unit continues
+    it rather than opening a new item."""
+    text = unit.text.rstrip()
+    return not text.endswith(_SENTENCE_ENDS) or (text.endswith(";") and not text.startswith(BULLET))
 
 
 def _in_item(units: Sequence[Chunk], index: int) -> bool:

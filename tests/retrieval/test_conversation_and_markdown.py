@@ -194,3 +194,14 @@ def test_a_list_keeps_its_lead_in_when_an_earlier_sentence_matched_best() -> Non
     assert extractive_answer("what did Ioannina run?", [hit]) == (
         "Ioannina ran sport projects in 2021. The activities were:\n• football\n• swimming [1]"
     )
+
+
+def test_a_sentence_split_at_a_semicolon_is_quoted_whole() -> None:
+    hit = _section(
+        [(0, "The ICC treats diversity as a strength;"), (0, "cities act on it."),
+         (1, "Another paragraph.")],
+        best=0,
+    )  # fmt: skip
+    assert extractive_answer("why?", [hit]) == (
+        "The ICC treats diversity as a strength; cities act on it. [1]"
+    )
