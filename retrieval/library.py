@@ -19,7 +19,7 @@ from retrieval.errors import DocumentError, Reason
 from retrieval.hybrid import HybridRetriever
 from retrieval.index import DEFAULT_EMBEDDERS, SearchIndex
 from retrieval.ingest import apply_documents, embed_chunks, expand_paths, plan_ingest
-from retrieval.loaders import LoadedDocument, load_document
+from retrieval.loaders import LoadedDocument, doc_id_for, load_document
 from retrieval.stores import ChunkStore
 from retrieval.vector_cache import SHIPPED_DIR, VectorCache, save_vector_cache
 
@@ -238,10 +238,18 @@ class DocumentLibrary:
             return sum(not c.is_section for c in chunks)
 
     def ensure_index(self) -> None:
-        """Ingest the bundled corpus when the index is empty (first start, fresh clone)."""
+        """Ingest the bundled corpus when the index is empty (first start, fresh clone); else
+        re-read the bundled documents it holds whose file, or the way documents are read
+        (`READING_VERSION`), changed since: a new release takes effect at the next start. A
+        bundled document the secretariat removed stays removed."""
         with self._write_lock:
-            if not self.retriever.chunks():
+            indexed = self._indexed_hashes(self.retriever)
+            if not indexed:
                 self.ingest(include_bundled=True, progress=False)
+                return
+            held = [p for p in expand_paths([self._bundled_dir]) if doc_id_for(p) in indexed]
+            if held:  # unchanged files are skipped by their hash, before they are parsed
+                self.ingest(held, include_bundled=False, progress=False)
 
 
 def rebuild_shipped_vectors(folder: Path = SHIPPED_DIR, *, progress: bool = True) -> list[Path]:

@@ -66,6 +66,18 @@ def test_a_new_way_of_reading_documents_re_reads_an_existing_index(
     assert hashes == {loaders.content_hash(p.read_bytes()) for p in small_corpus.iterdir()}
 
 
+def test_a_restart_re_reads_stale_bundled_documents_but_not_removed_ones(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = _service(tmp_path, small_corpus)
+    library.ensure_index()
+    library.remove("gardens")
+    monkeypatch.setattr(loaders, "READING_VERSION", loaders.READING_VERSION + "-next")
+    _service(tmp_path, small_corpus).ensure_index()  # the next start, after a new release
+    hashes = {c.doc_id: c.doc_hash for c in first_index_chunks(tmp_path)}
+    assert hashes == {"rumours": loaders.content_hash((small_corpus / "rumours.md").read_bytes())}
+
+
 def test_changed_document_replaces_its_chunks(
     tmp_path: Path, small_corpus: Path, embedded: list[int]
 ) -> None:
