@@ -12,6 +12,7 @@ only when retrieval finds nothing convincing for it alone (see QAService.retriev
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from retrieval.answer import specifics
 
@@ -132,6 +133,19 @@ FRAGMENT_WORDS = 4
 #: pointing back ("e l'indagine annuale? quante città hanno risposto nel 2021?" is one; a long
 #: "And how should..." question that names its own subject is not).
 CONTINUATION_MAX_WORDS = 12
+
+
+def context_of(history: Sequence[str]) -> str | None:
+    """What a new message may continue, from the user's recent messages (oldest first): the
+    latest one that stands alone with the follow-ups sent after it. After "How do we train
+    staff?", "and for the police?" and "any city examples?" asks for police training
+    examples, not for examples of anything the police do."""
+    chain: list[str] = []
+    for message in reversed(history):
+        chain.insert(0, message)
+        if not is_elliptical(message):
+            break
+    return " ".join(" ".join(m.split()) for m in chain) or None
 
 
 def is_elliptical(message: str) -> bool:

@@ -26,6 +26,7 @@ from bot.core.texts import LANGUAGES, QUOTED_IN_ENGLISH, Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Question, utcnow
+from retrieval.conversation import context_of
 from retrieval.language import detect_language
 from retrieval.service import CORPUS_LANGUAGE
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 #: A question within this window is the context of a follow-up ("and for schools?").
 FOLLOW_UP_WINDOW = timedelta(minutes=15)
+#: Recent questions a follow-up may reach back over ("and for the police?", then "any city
+#: examples?": the last one continues both and the question before them).
+CONTEXT_QUESTIONS = 3
 RATE_WINDOW = timedelta(minutes=1)
 REASONS = ("wrong", "incomplete", "irrelevant", "unclear")
 #: Longest quoted section shown by "Sources" (the answer itself keeps to about 800).
@@ -48,10 +52,13 @@ def ask(turn: Turn, text: str) -> list[Reply]:
     limit = turn.services.settings.icc_question_rate
     with turn.read() as session:
         recent = repo.count_questions_since(session, user_id=turn.user_id, since=now - RATE_WINDOW)
-        previous = repo.last_question(session, user_id=turn.user_id, since=now - FOLLOW_UP_WINDOW)
+        history = repo.recent_questions(
+            session, user_id=turn.user_id, since=now - FOLLOW_UP_WINDOW, limit=CONTEXT_QUESTIONS
+        )
     if recent >= limit:
         return [Reply(text=turn.t("rate_limited", limit=limit))]
-    answer = turn.services.qa.ask(text, previous=previous.text if previous else None)
+    previous = context_of([q.text for q in reversed(history)])
+    answer = turn.services.qa.ask(text, previous=previous)
     with turn.write() as session:
         question = repo.add_question(
             session,

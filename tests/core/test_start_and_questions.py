@@ -103,6 +103,14 @@ def test_a_question_is_answered_with_numbered_linked_sources(
 
 
 @pytest.mark.usefixtures("with_index")
+def test_a_chain_of_follow_ups_keeps_the_question_they_follow(chat: Chat) -> None:
+    chat.send("How do we train municipal staff in intercultural competence?")
+    chat.send("and for the police?")
+    [examples] = chat.send("any city examples?")
+    assert "policing training" in examples.text, examples.text  # not public-space examples
+
+
+@pytest.mark.usefixtures("with_index")
 def test_an_uncovered_question_says_so_with_the_closest_topics(chat: Chat) -> None:
     [reply] = chat.send("What time does the last number 12 bus leave the city centre on Sundays?")
     assert "could not find this in the ICC documents" in reply.text

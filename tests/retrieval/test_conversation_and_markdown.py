@@ -12,7 +12,7 @@ from retrieval.answer import (
     specifics,
 )
 from retrieval.chunking import Chunk
-from retrieval.conversation import is_elliptical
+from retrieval.conversation import context_of, is_elliptical
 from retrieval.evaluation import has_markdown, holds, part_of
 from retrieval.hybrid import Hit
 from retrieval.markdown import blocks, plain
@@ -205,3 +205,10 @@ def test_a_sentence_split_at_a_semicolon_is_quoted_whole() -> None:
     assert extractive_answer("why?", [hit]) == (
         "The ICC treats diversity as a strength; cities act on it. [1]"
     )
+
+
+def test_a_follow_up_continues_the_last_standalone_question_and_what_followed_it() -> None:
+    history = ["What is the ICC?", "How do we train staff?", "and for the police?"]
+    assert context_of(history) == "How do we train staff? and for the police?"
+    assert context_of(["What is the ICC?", "How do we train staff?"]) == "How do we train staff?"
+    assert context_of([]) is None

@@ -32,6 +32,7 @@ from bot.storage.repo.questions import (
     feedback_for,
     get_question,
     last_question,
+    recent_questions,
     save_feedback,
 )
 from bot.storage.repo.runs import (
@@ -96,6 +97,7 @@ __all__ = [
     "previous_result",
     "question_log",
     "questions_of",
+    "recent_questions",
     "requests_by_area",
     "result_for",
     "runs_of",

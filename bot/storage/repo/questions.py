@@ -50,14 +50,23 @@ def count_questions_since(session: Session, *, user_id: int, since: datetime) ->
 
 
 def last_question(session: Session, *, user_id: int, since: datetime) -> Question | None:
-    """The user's latest question after ``since`` (context for a follow-up)."""
+    """The user's latest question after ``since``."""
+    found = recent_questions(session, user_id=user_id, since=since, limit=1)
+    return found[0] if found else None
+
+
+def recent_questions(
+    session: Session, *, user_id: int, since: datetime, limit: int
+) -> list[Question]:
+    """The user's latest ``limit`` questions after ``since``, newest first (a follow-up's
+    context: "and for the police?" after "and in schools?" after the question they follow)."""
     stmt = (
         select(Question)
         .where(col(Question.user_id) == user_id, col(Question.created_at) >= since)
         .order_by(col(Question.created_at).desc(), col(Question.id).desc())
-        .limit(1)
+        .limit(limit)
     )
-    return session.exec(stmt).first()
+    return list(session.exec(stmt).all())
 
 
 def save_feedback(
