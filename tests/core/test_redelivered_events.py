@@ -80,3 +80,11 @@ def test_a_redelivered_read_only_command_is_answered_as_the_first_time(
     [first] = chat.send("/help", event_id="update-4")
     [again] = _restarted(services).send("/help", event_id="update-4")
     assert again.text == first.text
+
+
+@pytest.mark.usefixtures("with_index")
+def test_a_redelivered_follow_up_is_answered_in_its_context(chat: Chat, services: Services) -> None:
+    chat.send("How do we train municipal staff in intercultural competence?", event_id="u-1")
+    [first] = chat.send("and for the police?", event_id="u-2")
+    [again] = _restarted(services).send("and for the police?", event_id="u-2")
+    assert again.text == first.text and "police" in again.text.lower()
