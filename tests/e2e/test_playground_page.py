@@ -69,6 +69,20 @@ async def say(page: Page, text: str) -> None:
     await page.click("#send")
 
 
+async def test_a_french_officer_reads_the_page_in_french(
+    browser: Browser, standin: StandIn, bot: object
+) -> None:
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await page.goto(f"{standin.page_url}/?name=Claire&lang=fr")
+    await page.locator("body[data-user-id]").wait_for(state="attached", timeout=10_000)
+    assert await page.inner_text("#send") == "Envoyer"
+    assert await page.get_attribute("#text", "placeholder") == "Posez une question, ou tapez /start"
+    assert await page.inner_text("#who") == "Vous êtes Claire"
+    assert await page.get_attribute("html", "lang") == "fr"
+    await context.close()
+
+
 async def test_a_question_typed_in_the_page_is_answered_with_links(page: Page) -> None:
     await say(page, "How can a city fight rumours about migrants?")
     answer = page.locator(".msg.bot").last

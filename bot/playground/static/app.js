@@ -10,6 +10,40 @@
 const params = new URLSearchParams(location.search);
 let session = null;
 
+// The page's own words, in the officer's language (the bot's replies follow the same language
+// code); any other language falls back to English.
+const LABELS = {
+  en: {
+    hint: "Playground: the real bot behind a local stand-in for Telegram",
+    file: "File", attach: "Send a file", send: "Send", message: "Message",
+    placeholder: "Ask a question, or type /start",
+    admin: "You are the secretariat (demo admin)", you: "You are ", edited: "edited",
+    noSession: "No playground session: ",
+  },
+  fr: {
+    hint: "Bac à sable : le vrai bot, derrière une imitation locale de Telegram",
+    file: "Fichier", attach: "Envoyer un fichier", send: "Envoyer", message: "Message",
+    placeholder: "Posez une question, ou tapez /start",
+    admin: "Vous êtes le secrétariat (administrateur de démonstration)", you: "Vous êtes ",
+    edited: "modifié", noSession: "Pas de session du bac à sable : ",
+  },
+};
+let words = LABELS.en;
+
+function label(language) {
+  const code = (language || "").slice(0, 2).toLowerCase();
+  words = LABELS[code] || LABELS.en;
+  document.documentElement.lang = LABELS[code] ? code : "en";
+  for (const el of document.querySelectorAll("[data-label]")) {
+    el.textContent = words[el.dataset.label];
+  }
+  document.querySelector("label.attach").title = words.attach;
+  const text = document.getElementById("text");
+  text.placeholder = words.placeholder;
+  text.setAttribute("aria-label", words.message);
+}
+label(params.get("lang") || navigator.language);
+
 async function openSession() {
   const query = new URLSearchParams({
     name: params.get("name") || "",
@@ -24,10 +58,9 @@ async function openSession() {
     const rest = params.toString();
     history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
   }
+  label(session.language_code);
   const who = document.getElementById("who");
-  who.textContent = session.demo_admin
-    ? "You are the secretariat (demo admin)"
-    : "You are " + session.first_name;
+  who.textContent = session.demo_admin ? words.admin : words.you + session.first_name;
   document.body.dataset.userId = String(session.user_id);
 }
 
@@ -50,7 +83,7 @@ function render(msg) {
     const a = document.createElement("a");
     a.className = "doc";
     a.href = "/api/file/" + msg.document.file_id;
-    a.textContent = "File: " + msg.document.filename;
+    a.textContent = words.file + ": " + msg.document.filename;
     el.append(a, document.createElement("br"));
   }
   const body = document.createElement("span");
@@ -60,7 +93,7 @@ function render(msg) {
   if (msg.edited) {
     const mark = document.createElement("span");
     mark.className = "edited";
-    mark.textContent = "edited";
+    mark.textContent = words.edited;
     el.append(mark);
   }
   if (msg.buttons.length) {
@@ -164,4 +197,4 @@ document.getElementById("file").addEventListener("change", async (event) => {
 
 // Writes wait for the session, so a message typed while the page loads is not lost.
 const ready = openSession();
-ready.then(poll, (err) => toast("No playground session: " + err.message));
+ready.then(poll, (err) => toast(words.noSession + err.message));
