@@ -92,7 +92,7 @@ _INTERROGATIVES = frozenset(
         "якому", "хто", "що", "коли", "де", "скільки",
     )
 )  # fmt: skip
-#: Words that name no topic: question words, requests ("give me", "more details") and the
+#: Words that name no topic besides `_INTERROGATIVES`: requests ("give me", "more details") and the
 #: generic nouns of a request for illustration ("any city examples?", "des exemples de
 #: villes ?"). A short message made only of these asks about the topic before it.
 _TOPICLESS = frozenset(
@@ -103,13 +103,13 @@ _TOPICLESS = frozenset(
         "are", "there", "can", "could", "you", "do", "does", "have", "has", "city", "cities",
         "town", "towns", "municipality", "municipalities", "example", "examples", "case",
         "cases", "good", "practice", "practices", "detail", "details", "info", "information",
-        "source", "sources", "link", "links", "who", "which", "what", "where", "how", "why",
-        "when", "ok", "okay", "thanks", "real", "concrete", "specific", "known", "similar",
+        "source", "sources", "link", "links", "why",
+        "ok", "okay", "thanks", "real", "concrete", "specific", "known", "similar",
         # French
         "des", "de", "du", "les", "le", "la", "un", "une", "autres", "autre", "plus", "encore",
         "svp", "merci", "ville", "villes", "exemple", "exemples", "cas", "bonnes", "bonne",
-        "pratique", "pratiques", "détails", "quelles", "quels", "quelle", "quel", "il", "y",
-        "concrets", "concret", "qui", "où", "comment", "pourquoi", "avez", "vous",
+        "pratique", "pratiques", "détails", "il", "y",
+        "concrets", "concret", "pourquoi", "avez", "vous",
         # Spanish, Italian, Portuguese
         "algún", "alguna", "algunos", "algunas", "más", "otros", "ciudad", "ciudades",
         "ejemplo", "ejemplos", "buenas", "prácticas", "hay", "qualche", "altri", "altre",

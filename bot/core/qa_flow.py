@@ -12,7 +12,7 @@ logged questions, so it holds across replicas.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core import payloads
@@ -31,6 +31,8 @@ from retrieval.language import detect_language
 from retrieval.service import CORPUS_LANGUAGE
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from retrieval.service import Answer, Source
 
 #: A question within this window is the context of a follow-up ("and for schools?").
@@ -52,12 +54,9 @@ def ask(turn: Turn, text: str) -> list[Reply]:
     limit = turn.services.settings.icc_question_rate
     with turn.read() as session:
         recent = repo.count_questions_since(session, user_id=turn.user_id, since=now - RATE_WINDOW)
-        history = repo.recent_questions(
-            session, user_id=turn.user_id, since=now - FOLLOW_UP_WINDOW, limit=CONTEXT_QUESTIONS
-        )
+        previous = follow_up_context(session, user_id=turn.user_id, at=now)
     if recent >= limit:
         return [Reply(text=turn.t("rate_limited", limit=limit))]
-    previous = context_of([q.text for q in reversed(history)])
     answer = turn.services.qa.ask(text, previous=previous)
     with turn.write() as session:
         question = repo.add_question(
@@ -70,6 +69,15 @@ def ask(turn: Turn, text: str) -> list[Reply]:
             sources=[_stored_source(s) for s in answer.sources] if answer.answered else [],
         )
     return [render_answer(turn, answer, question.id or 0)]
+
+
+def follow_up_context(session: Session, *, user_id: int, at: datetime) -> str | None:
+    """What a question asked at ``at`` may continue: the user's questions in the
+    `FOLLOW_UP_WINDOW` before it, read by `retrieval.conversation.context_of`."""
+    history = repo.recent_questions(
+        session, user_id=user_id, since=at - FOLLOW_UP_WINDOW, before=at, limit=CONTEXT_QUESTIONS
+    )
+    return context_of([q.text for q in reversed(history)])
 
 
 def _source_name(source: Source) -> str:

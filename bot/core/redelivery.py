@@ -33,7 +33,6 @@ from bot.core.payloads import ButtonKind
 from bot.core.turn import AlreadyApplied, Turn
 from bot.storage import repo
 from bot.storage.models import utcnow
-from retrieval.conversation import context_of
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +62,12 @@ def replay(turn: Turn, dispatch: Callable[[Turn], list[Reply]]) -> list[Reply]:
 def typed_text(turn: Turn, text: str) -> list[Reply]:
     """A question is answered again; other text answered a step that has moved on since."""
     with turn.read() as session:
-        found = repo.recent_questions(
-            session,
-            user_id=turn.user_id,
-            since=utcnow() - QUESTION_WINDOW,
-            limit=1 + qa_flow.CONTEXT_QUESTIONS,
-        )
-    logged, earlier = (found[0], found[1:]) if found else (None, [])
-    if logged is None or logged.text != text:
-        return [_already_done(turn)]
-    # Read in the context it was first asked in: the questions before it, as `qa_flow.ask` saw.
-    window = logged.created_at - qa_flow.FOLLOW_UP_WINDOW
-    before = [q.text for q in reversed(earlier) if q.created_at >= window]
-    answer = turn.services.qa.ask(text, previous=context_of(before))
+        logged = repo.last_question(session, user_id=turn.user_id, since=utcnow() - QUESTION_WINDOW)
+        if logged is None or logged.text != text:
+            return [_already_done(turn)]
+        # Read in the context it was first asked in, as `qa_flow.ask` saw it.
+        previous = qa_flow.follow_up_context(session, user_id=turn.user_id, at=logged.created_at)
+    answer = turn.services.qa.ask(text, previous=previous)
     # qa_flow's own rendering, so the answer looks exactly as the first time.
     return [qa_flow.render_answer(turn, answer, logged.id or 0)]
 

@@ -56,16 +56,17 @@ def last_question(session: Session, *, user_id: int, since: datetime) -> Questio
 
 
 def recent_questions(
-    session: Session, *, user_id: int, since: datetime, limit: int
+    session: Session, *, user_id: int, since: datetime, limit: int, before: datetime | None = None
 ) -> list[Question]:
-    """The user's latest ``limit`` questions after ``since``, newest first (a follow-up's
-    context: "and for the police?" after "and in schools?" after the question they follow)."""
-    stmt = (
-        select(Question)
-        .where(col(Question.user_id) == user_id, col(Question.created_at) >= since)
-        .order_by(col(Question.created_at).desc(), col(Question.id).desc())
-        .limit(limit)
+    """The user's latest ``limit`` questions after ``since`` (and before ``before``), newest
+    first (a follow-up's context: "any city examples?" after "and for the police?" after the
+    question they follow)."""
+    stmt = select(Question).where(
+        col(Question.user_id) == user_id, col(Question.created_at) >= since
     )
+    if before is not None:
+        stmt = stmt.where(col(Question.created_at) < before)
+    stmt = stmt.order_by(col(Question.created_at).desc(), col(Question.id).desc()).limit(limit)
     return list(session.exec(stmt).all())
 
 
