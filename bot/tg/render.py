@@ -213,11 +213,6 @@ class _Laid:
         return max(count, int(self.reply.edit))
 
 
-async def send_reply(bot: Bot, reply: Reply, origin: Origin) -> None:
-    """Send (or edit into place) one reply; `RepliesLost` if any of its messages failed."""
-    await deliver(bot, [reply], origin)
-
-
 async def _send(bot: Bot, laid: _Laid, origin: Origin, tally: _Tally) -> None:
     """The reply's messages: attachment first, then the text in parts, each tried once here."""
     reply = laid.reply

@@ -16,7 +16,7 @@ from bot.core.messages import Button, Reply
 from bot.core.texts import t
 from bot.tg.errors import apology, on_error, parts_missing
 from bot.tg.metrics import METRICS_KEY, BotMetrics, error_counter
-from bot.tg.render import Lost, Origin, RepliesLost, deliver, send_reply
+from bot.tg.render import Lost, Origin, RepliesLost, deliver
 
 
 class RecordingBot:
@@ -60,14 +60,14 @@ class RecordingBot:
 )
 async def test_a_refused_edit_is_sent_as_a_new_message(error: str) -> None:
     bot = RecordingBot(edit_error=error)
-    await send_reply(bot, Reply(text="Your answer is saved.", edit=True), Origin(7, 42))
+    await deliver(bot, [Reply(text="Your answer is saved.", edit=True)], Origin(7, 42))
     assert bot.sent == ["Your answer is saved."]
 
 
 async def test_an_unknown_edit_error_is_not_swallowed() -> None:
     bot = RecordingBot(edit_error="Chat not found")
     with pytest.raises(RepliesLost) as raised:
-        await send_reply(bot, Reply(text="x", edit=True), Origin(7, 42))
+        await deliver(bot, [Reply(text="x", edit=True)], Origin(7, 42))
     assert isinstance(raised.value.cause, BadRequest)
     assert raised.value.lost == [Lost("bad_request", 1, 1, 7)]
 
@@ -81,7 +81,7 @@ async def test_a_failed_part_does_not_stop_the_parts_after_it() -> None:
     bot = RecordingBot(send_errors={1: TimedOut("Timed out")})
     buttons = ((Button("Next", "qa1:s:1"),),)
     with pytest.raises(RepliesLost) as raised:
-        await send_reply(bot, Reply(text=long_text(3), buttons=buttons), Origin(7))
+        await deliver(bot, [Reply(text=long_text(3), buttons=buttons)], Origin(7))
     assert [text[0] for text in bot.sent] == ["1", "3"]  # part 3, with the buttons, still went
     assert raised.value.lost == [Lost("timeout", 2, 3, 7)]
 

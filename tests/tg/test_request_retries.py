@@ -12,7 +12,7 @@ from tg_helpers import TOKEN
 from bot.core.messages import Attachment, Reply
 from bot.playground.server import StandIn
 from bot.playground.state import Fault, PlaygroundUser
-from bot.tg.render import Origin, send_reply
+from bot.tg.render import Origin, deliver
 from bot.tg.request import RetryingRequest
 
 ANA = PlaygroundUser(id=501, first_name="Ana")
@@ -59,8 +59,8 @@ async def test_an_edit_that_times_out_is_retried_and_lands_once(standin: StandIn
     sent = await bot.send_message(ANA.id, "Question 1")
     standin.inject(Fault("editMessageText", delay=1.0))
     # The first edit is applied but its answer is late; the retry finds nothing to change.
-    await send_reply(
-        bot, Reply(text="Question 2", edit=True), Origin(ANA.id, message_id=sent.message_id)
+    await deliver(
+        bot, [Reply(text="Question 2", edit=True)], Origin(ANA.id, message_id=sent.message_id)
     )
     [message] = standin.bot_messages(ANA.id)
     assert (message.text, message.edits) == ("Question 2", 1)
@@ -81,7 +81,7 @@ async def test_a_retried_callback_answer_is_not_an_error(standin: StandIn, bot: 
 
 async def test_an_edit_of_a_photo_becomes_a_new_message(standin: StandIn, bot: Bot) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10" + bytes(9)
-    await send_reply(bot, Reply(attachment=Attachment("c.png", png, kind="photo")), Origin(ANA.id))
+    await deliver(bot, [Reply(attachment=Attachment("c.png", png, kind="photo"))], Origin(ANA.id))
     [photo] = standin.bot_messages(ANA.id)
-    await send_reply(bot, Reply(text="Results", edit=True), Origin(ANA.id, photo.message_id))
+    await deliver(bot, [Reply(text="Results", edit=True)], Origin(ANA.id, photo.message_id))
     assert [m.text for m in standin.bot_messages(ANA.id)] == ["", "Results"]
