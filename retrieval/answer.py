@@ -287,8 +287,8 @@ def _in_item(units: Sequence[Chunk], index: int) -> bool:
 def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     """`index`, preceded by the units it cannot be read without (a unit that continues a cut
     sentence, starts in lower case or opens on a pronoun or connective: "It", "However") and
-    followed by the rest of its sentence when it stops mid-way ("Produced by the Committee of
-    Experts," is never quoted alone)."""
+    followed by the rest of its sentence or list item when it stops mid-way ("Produced by the
+    Committee of Experts," is never quoted alone)."""
     chosen = [index]
     first = index
     while first > 0 and units[first - 1].block == units[first].block:
@@ -300,10 +300,10 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
         chosen.insert(0, first)
     last = index
     while (
-        _is_cut(units[last])
-        and last + 1 < len(units)
+        last + 1 < len(units)
         and units[last + 1].block == units[last].block
         and not units[last + 1].text.startswith(BULLET)
+        and (_is_cut(units[last]) or _in_item(units, last + 1))
     ):
         last += 1
         chosen.append(last)

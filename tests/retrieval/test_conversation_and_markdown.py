@@ -212,3 +212,14 @@ def test_a_follow_up_continues_the_last_standalone_question_and_what_followed_it
     assert context_of(history) == "How do we train staff? and for the police?"
     assert context_of(["What is the ICC?", "How do we train staff?"]) == "How do we train staff?"
     assert context_of([]) is None
+
+
+def test_a_list_item_split_at_a_semicolon_is_quoted_whole() -> None:
+    hit = _section(
+        [(0, "Examples:"), (0, "• Lisbon: " + "community policing. " * 40),
+         (0, "• Fuenlabrada: a young municipality, 16% non-Spanish;"),
+         (0, "its police explain every identity check.")],
+        best=2,
+    )  # fmt: skip
+    answer = extractive_answer("police trust?", [hit])
+    assert "16% non-Spanish; its police explain every identity check." in answer
