@@ -15,11 +15,15 @@ import re
 from collections.abc import Sequence
 
 from retrieval.answer import specifics
+from retrieval.language import detect_language
 
 #: Openings asking for examples of what was just discussed (unless an "of ..." names the topic).
 _ASKS_EXAMPLES = (
-    "any examples", "examples", "for example", "des exemples", "un exemple", "ejemplos",
-    "esempi", "beispiele",
+    "any examples", "any example", "an example", "examples", "example", "for example",
+    "des exemples", "un exemple", "quelques exemples", "ejemplos", "algún ejemplo",
+    "algunos ejemplos", "un ejemplo", "esempi", "qualche esempio", "un esempio", "exemplos",
+    "algum exemplo", "alguns exemplos", "um exemplo", "beispiele", "ein beispiel",
+    "przykłady", "jakiś przykład", "приклади", "приклад",
 )  # fmt: skip
 #: Openings of a continuation in the languages officers write in. Matched at the start of the
 #: message, case-insensitively, followed by a word boundary.
@@ -63,9 +67,22 @@ _POINTERS = frozenset(
         "tego", "tym", "oni", "one",
     )
 )  # fmt: skip
+#: One-letter openings that are a conjunction in some languages but an article or a
+#: preposition in others: "o" is "or" in Spanish and Italian but "the" in Portuguese ("o que
+#: foi o projeto STEPS?"); "a" is "and" in Polish but "to" or "the" elsewhere ("A che ora...").
+#: Such an opening continues only in a message not identified as one of the other languages.
+_NOT_CONJUNCTION_IN = {"o": frozenset({"pt"}), "a": frozenset({"es", "it", "pt", "fr"})}
+#: Acknowledgements an officer may type before a continuation ("ok and the strategy itself?").
+_ACKNOWLEDGEMENTS = (
+    "ok", "okay", "right", "thanks", "thank you", "great", "merci", "d'accord", "gracias",
+    "vale", "grazie", "bene", "obrigado", "obrigada", "danke", "gut", "dzięki", "dobrze",
+    "дякую", "добре",
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _OPENING = re.compile(
-    r"^[\s¿¡\"'«“(-]*(?:"
+    r"^[\s¿¡\"'«“(-]*(?:(?:"
+    + "|".join(sorted((re.escape(w) for w in _ACKNOWLEDGEMENTS), key=len, reverse=True))
+    + r")[\s,.!…-]+)?(?P<word>"
     + "|".join(sorted((re.escape(w) for w in _CONTINUATIONS), key=len, reverse=True))
     + r")(?=[\s,?!.:;…]|$)",
     re.IGNORECASE,
@@ -156,7 +173,7 @@ def is_elliptical(message: str) -> bool:
     if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
         return False
     opening = _OPENING.match(message)
-    if opening and not _asks_own_question(message, opening.group(0), len(words)):
+    if opening and not _asks_own_question(message, opening, len(words)):
         return True
     if _names_no_topic(message):
         return True
@@ -173,19 +190,23 @@ def _names_no_topic(message: str) -> bool:
     return bool(words) and all(w in _TOPICLESS or w in _INTERROGATIVES for w in words)
 
 
-def _asks_own_question(message: str, opening: str, words: int) -> bool:
-    """Whether a message opening on a preposition goes on with a question word and is longer
-    than a fragment: "¿En cuántos elementos organiza la guía la estrategia?" asks its own
-    question, "for schools?" and "in which year?" continue the previous one.
+def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool:
+    """Whether a message asks its own question although it opens like a continuation: its
+    one-letter opening is an article or a preposition in its language ("o que foi o projeto
+    STEPS?"), its request for examples names their topic ("examples of mediation"), or an
+    opening preposition goes on with a question word and the message is longer than a
+    fragment ("¿En cuántos elementos organiza la guía la estrategia?"; "for schools?" and "in
+    which year?" continue the previous one).
 
     On the tuning part's standalone questions, the openings alone took 3 of 271 for
-    follow-ups; this leaves the one whose opener is also a conjunction elsewhere ("A che
-    ora...": Polish "a" means "and").
+    follow-ups.
     """
-    first = opening.strip(" \t¿¡\"'«“(-").lower()
+    first = opening.group("word").lower()
+    if first in _NOT_CONJUNCTION_IN and detect_language(message) in _NOT_CONJUNCTION_IN[first]:
+        return True
     if first in _ASKS_EXAMPLES:
-        return bool(_OWN_TOPIC.match(message[len(opening) :]))
-    rest = _WORD.findall(message[len(opening) :])
+        return bool(_OWN_TOPIC.match(message[opening.end() :]))
+    rest = _WORD.findall(message[opening.end() :])
     return (
         first in _PREPOSITIONS
         and words > FRAGMENT_WORDS

@@ -24,7 +24,9 @@ from retrieval.qa import Source, _cited
     ["and for schools?", "And in schools?", "what about Lyon?", "et pour les écoles ?",
      "e nelle scuole?", "¿y en las escuelas?", "und für Schulen?", "a w szkołach?",
      "in which year?", "did the city council back it afterwards?", "any city examples?",
-     "des exemples de villes ?", "more details please", "¿Hay ejemplos?"],
+     "des exemples de villes ?", "more details please", "¿Hay ejemplos?",
+     "ok and the strategy itself, what goes in it?", "algún ejemplo en Portugal?",
+     "o en Madrid?", "a co z Lublinem?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -38,7 +40,8 @@ def test_continuations_are_elliptical(message: str) -> None:
      "¿En qué año se adoptó la recomendación sobre integración intercultural?",
      "What is the diversity advantage and why does it matter?",
      "Anti-rumour agents in small towns, how are they trained?", "Which cities are members?",
-     "examples of intercultural mediation"],
+     "examples of intercultural mediation", "o que foi o projeto STEPS?",
+     "A che ora chiude l'anagrafe il sabato mattina?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
