@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from retrieval.chunking import Chunk, split_sentences
 from retrieval.hybrid import Hit
-from retrieval.markdown import BULLET
+from retrieval.markdown import BULLET, is_provenance
 
 #: About how long an answer is (a phone screen); the whole section is one button away.
 ANSWER_CHARS = 800
@@ -288,7 +288,7 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     """`index`, preceded by the units it cannot be read without (a unit that continues a cut
     sentence, starts in lower case or opens on a pronoun or connective: "It", "However") and
     followed by the rest of its sentence or list item when it stops mid-way ("Produced by the
-    Committee of Experts," is never quoted alone)."""
+    Committee of Experts," is never quoted alone) and by a note of their source right after."""
     chosen = [index]
     first = index
     while first > 0 and units[first - 1].block == units[first].block:
@@ -303,7 +303,9 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
         last + 1 < len(units)
         and units[last + 1].block == units[last].block
         and not units[last + 1].text.startswith(BULLET)
-        and (_is_cut(units[last]) or _in_item(units, last + 1))
+        and (
+            _is_cut(units[last]) or _in_item(units, last + 1) or is_provenance(units[last + 1].text)
+        )
     ):
         last += 1
         chosen.append(last)
@@ -388,6 +390,7 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
             (hit.unit_scores.get(unit.chunk_id, 0.0) - SECTION_PRIOR * (top - hit.score), n, i)
             for n, (units, hit) in enumerate(sections)
             for i, unit in enumerate(units)
+            if not is_provenance(unit.text)  # it joins the statement it documents
         ),
         key=lambda c: (-c[0], c[1], c[2]),
     )

@@ -27,6 +27,12 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _PROVENANCE = re.compile(r"^\(sources?:.*\)\.?$", re.IGNORECASE)
 
 
+def is_provenance(text: str) -> bool:
+    """Whether `text` is only a note of where the statements before it come from
+    ("(Source: ICC announcement.)"): it documents them and answers nothing by itself."""
+    return bool(_PROVENANCE.match(text.strip()))
+
+
 def inline(text: str) -> str:
     """One line of Markdown as plain text: links, emphasis, code marks and tags removed."""
     text = _LINK.sub(r"\1", text)
@@ -93,7 +99,7 @@ def blocks(markdown: str) -> list[Block]:
                 out.append(Block("list", items, lead))
             else:
                 text = inline(" ".join(buffer))
-                if text and out and _PROVENANCE.match(text):
+                if text and out and is_provenance(text):
                     last = out.pop()
                     noted = (*last.lines[:-1], f"{last.lines[-1]} {text}")
                     out.append(Block(last.kind, noted, last.lead))

@@ -210,6 +210,17 @@ def test_a_sentence_split_at_a_semicolon_is_quoted_whole() -> None:
     )
 
 
+def test_a_source_note_never_leads_and_follows_the_statement_it_documents() -> None:
+    hit = _section(
+        [(0, "The ICC started the brief for its Polish cities."), (0, "It covers housing."),
+         (0, "(Source: ICC announcement.)"), (1, "Another paragraph.")],
+        best=2,
+    )  # fmt: skip
+    answer = extractive_answer("why was it written?", [hit])
+    assert not answer.startswith("(Source")
+    assert "It covers housing. (Source: ICC announcement.)" in answer
+
+
 def test_a_follow_up_continues_the_last_standalone_question_and_what_followed_it() -> None:
     history = ["What is the ICC?", "How do we train staff?", "and for the police?"]
     assert context_of(history) == "How do we train staff? and for the police?"
