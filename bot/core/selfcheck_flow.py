@@ -173,20 +173,20 @@ def current_state(turn: Turn, payload: payloads.Payload) -> list[Reply]:
     question, or the pause note. The results are scored again from the stored answers, which
     is what `selfcheck_results.finish` stored.
     """
-    if payload.kind == ButtonKind.SELFCHECK_SCOPE:
-        with turn.read() as session:
+    with turn.read() as session:
+        if payload.kind == ButtonKind.SELFCHECK_SCOPE:
             run = repo.open_run(session, user_id=turn.user_id)
-        if run is None:
-            return [scope_choice(turn, edit=True)]
-    else:
-        # A step's payload starts with the run id; resume's has the action first.
-        index = 0 if payload.kind == ButtonKind.SELFCHECK_STEP else 1
-        with turn.read() as session:
-            run = repo.get_run(session, run_id=payload.int_field(index))
-        run = owned(run, by=turn.user_id, what="run")
-    if run.status == RunStatus.COMPLETED:
-        with turn.read() as session:
+        else:
+            # A step's payload starts with the run id; resume's has the action first.
+            index = 0 if payload.kind == ButtonKind.SELFCHECK_STEP else 1
+            stored = repo.get_run(session, run_id=payload.int_field(index))
+            run = owned(stored, by=turn.user_id, what="run")
+        result = None
+        if run is not None and run.status == RunStatus.COMPLETED:
             result = selfcheck_results.score_run(session, turn, run)
+    if run is None:
+        return [scope_choice(turn, edit=True)]
+    if result is not None:
         return selfcheck_results.render(turn, run, result)
     if run.status == RunStatus.PAUSED:
         return [_paused_reply(turn, run)]
