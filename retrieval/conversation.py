@@ -78,6 +78,9 @@ _ACKNOWLEDGEMENTS = (
     "vale", "grazie", "bene", "obrigado", "obrigada", "danke", "gut", "dzięki", "dobrze",
     "дякую", "добре",
 )  # fmt: skip
+#: A comma or colon right after the opening sets it apart as an aside ("also, how does a city
+#: join the network?"): what follows may be a whole question of its own.
+_ASIDE = re.compile(r"\s*[,:]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _OPENING = re.compile(
     r"^[\s¿¡\"'«“(-]*(?:(?:"
@@ -145,7 +148,7 @@ _CLAUSE_BREAK = re.compile(r",\s|;\s|\?\s|\s(?:and|et|y|e|und|i|та|і)\s", re.
 CLAUSE_WORDS = 3
 #: A message of at most this many words may be a fragment to read with the previous question
 #: (here, and in QAService.retrieve_turn).
-FRAGMENT_WORDS = 4
+FRAGMENT_WORDS = 5
 #: Longest message still read as a continuation because of how it opens or of a pronoun
 #: pointing back ("e l'indagine annuale? quante città hanno risposto nel 2021?" is one; a long
 #: "And how should..." question that names its own subject is not).
@@ -193,10 +196,11 @@ def _names_no_topic(message: str) -> bool:
 def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool:
     """Whether a message asks its own question although it opens like a continuation: its
     one-letter opening is an article or a preposition in its language ("o que foi o projeto
-    STEPS?"), its request for examples names their topic ("examples of mediation"), or an
-    opening preposition goes on with a question word and the message is longer than a
-    fragment ("¿En cuántos elementos organiza la guía la estrategia?"; "for schools?" and "in
-    which year?" continue the previous one).
+    STEPS?"), its request for examples names their topic ("examples of mediation"), or it is
+    longer than a fragment and goes on with a question word after an opening preposition
+    ("¿En cuántos elementos organiza la guía la estrategia?"; "for schools?" and "in which
+    year?" continue the previous one) or after an aside that nothing points back from
+    ("also, how does a city join the network?"; "and when was it adopted?" continues).
 
     On the tuning part's standalone questions, the openings alone took 3 of 271 for
     follow-ups.
@@ -206,13 +210,11 @@ def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool
         return True
     if first in _ASKS_EXAMPLES:
         return bool(_OWN_TOPIC.match(message[opening.end() :]))
-    rest = _WORD.findall(message[opening.end() :])
-    return (
-        first in _PREPOSITIONS
-        and words > FRAGMENT_WORDS
-        and bool(rest)
-        and rest[0].lower() in _INTERROGATIVES
-    )
+    rest = [w.lower() for w in _WORD.findall(message[opening.end() :])]
+    if words <= FRAGMENT_WORDS or not rest or rest[0] not in _INTERROGATIVES:
+        return False
+    aside = _ASIDE.match(message, opening.end()) is not None
+    return first in _PREPOSITIONS or (aside and not _POINTERS.intersection(rest))
 
 
 def _first_clause(message: str) -> str:

@@ -132,3 +132,16 @@ def test_concurrent_questions_match_sequential_answers(qa: QAService) -> None:
 def test_empty_or_symbol_only_questions_are_not_covered(qa: QAService, question: str) -> None:
     answer = qa.ask(question)
     assert not answer.answered and answer.sources == [] and answer.closest_topics == []
+
+
+def test_a_fragment_is_read_with_the_previous_question_only_when_that_matches_better(
+    qa: QAService,
+) -> None:
+    previous = "What did Haifa, Ioannina and Limassol do together on youth and sport?"
+    findings = qa.ask("the main findings?", previous=previous)
+    assert findings.searched.startswith(previous)
+    assert "sport" in findings.sources[0].doc_id
+    flood = "How should we warn migrants during a flood emergency?"
+    keywords = qa.ask("anti-rumours agent training", previous=flood)
+    assert keywords.searched == "anti-rumours agent training"
+    assert keywords.sources[0].doc_id == "method-anti-rumours"
