@@ -127,6 +127,23 @@ def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
     assert missing_answer_type(question, [_hit(passage)]) is missing
 
 
+def test_the_kind_of_answer_must_be_in_the_statements_closest_to_the_question() -> None:
+    texts = ["Strasbourg joined the network.", "Strasbourg hosts the ICC team.",
+             "Strasbourg took part in the Index.", "Bergen scored 71 points."]  # fmt: skip
+    units = [
+        Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=n)
+        for n, text in enumerate(texts)
+    ]
+
+    def section(closeness: list[float]) -> Hit:
+        scores = {u.chunk_id: c for u, c in zip(units, closeness, strict=True)}
+        return Hit(units[0], 0.9, units=units, unit_scores=scores)
+
+    question = "What is Strasbourg's Index score?"
+    assert missing_answer_type(question, [section([0.9, 0.8, 0.7, 0.6])])  # Bergen's is 4th
+    assert not missing_answer_type(question, [section([0.9, 0.8, 0.6, 0.7])])
+
+
 def test_an_over_long_passage_is_shortened_at_a_sentence_not_mid_word() -> None:
     sentence = "Cities train their front-line staff in intercultural competence. "
     unit = Chunk("u:0", "doc", "T", "T", "S", None, "", "en", "h", "c", sentence * 30, block=0)
