@@ -59,10 +59,13 @@ _POINTERS = frozenset(
     (
         "it", "its", "they", "them", "their", "this", "that", "these", "those",
         "ça", "cela", "ceci", "celui", "celle", "ceux", "ils", "elles",
+        # an object pronoun elided before its auxiliary: "qui l'a mis à jour ?", "chi l'ha scritto?"
+        *(f"l{a}{verb}" for a in "'’" for verb in ("a", "ont", "avait", "ha", "hanno", "aveva")),
         "questo", "questa", "questi", "queste", "ciò", "quello", "quella", "quelli", "loro",
         "eso", "esto", "ello", "ellos", "ellas", "estos", "estas", "esos", "esas",
         "isso", "isto", "eles", "elas",
-        "dies", "diese", "dieses", "diesen",
+        "dies", "diese", "dieses", "diesen", "damit", "dabei", "davon", "dazu", "dafür",
+        "darüber", "daran",
         "це", "цього", "цим", "вони", "їх",
         "tego", "tym", "oni", "one",
     )
@@ -199,8 +202,9 @@ def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool
     STEPS?"), its request for examples names their topic ("examples of mediation"), or it is
     longer than a fragment and goes on with a question word after an opening preposition
     ("¿En cuántos elementos organiza la guía la estrategia?"; "for schools?" and "in which
-    year?" continue the previous one) or after an aside that nothing points back from
-    ("also, how does a city join the network?"; "and when was it adopted?" continues).
+    year?" continue the previous one) or after an aside or before a subject of its own,
+    when nothing points back ("also, how does a city join the network?", "and what does
+    Congress Resolution 280 say?"; "and when was it adopted?" continues).
 
     On the tuning part's standalone questions, the openings alone took 3 of 271 for
     follow-ups.
@@ -213,8 +217,13 @@ def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool
     rest = [w.lower() for w in _WORD.findall(message[opening.end() :])]
     if words <= FRAGMENT_WORDS or not rest or rest[0] not in _INTERROGATIVES:
         return False
+    if first in _PREPOSITIONS:
+        return True
     aside = _ASIDE.match(message, opening.end()) is not None
-    return first in _PREPOSITIONS or (aside and not _POINTERS.intersection(rest))
+    # German capitalises every noun: its capitalised words are not taken for names.
+    names = detect_language(message) != "de"
+    named = bool(specifics(message[opening.end() :], names=names))
+    return (aside or named) and not _POINTERS.intersection(rest)
 
 
 def _first_clause(message: str) -> str:

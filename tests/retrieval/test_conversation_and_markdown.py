@@ -26,7 +26,8 @@ from retrieval.qa import Source, _cited
      "in which year?", "did the city council back it afterwards?", "any city examples?",
      "des exemples de villes ?", "more details please", "¿Hay ejemplos?",
      "ok and the strategy itself, what goes in it?", "algún ejemplo en Portugal?",
-     "o en Madrid?", "a co z Lublinem?", "also, when was it adopted by the ministers?"],
+     "o en Madrid?", "a co z Lublinem?", "also, when was it adopted by the ministers?",
+     "qui l'a mis à jour ?", "und wie viele Städte wurden damit schon ausgewertet?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -41,7 +42,8 @@ def test_continuations_are_elliptical(message: str) -> None:
      "What is the diversity advantage and why does it matter?",
      "Anti-rumour agents in small towns, how are they trained?", "Which cities are members?",
      "examples of intercultural mediation", "o que foi o projeto STEPS?",
-     "A che ora chiude l'anagrafe il sabato mattina?", "also, how does a city join the network?"],
+     "A che ora chiude l'anagrafe il sabato mattina?", "also, how does a city join the network?",
+     "and what does Congress Resolution 280 actually say?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
