@@ -1,7 +1,9 @@
 """Free text as a question to the ICC documents: cited answer, sources, feedback.
 
-Every word of ours is in the user's interface language; quotes from the documents stay in
-theirs, announced as such when that is not the question's language.
+Every word of ours is in the user's interface language, except that the reply to a question
+asked in a language the interface lacks (Italian, German...) is worded in that language where
+we have its words; quotes from the documents stay in theirs, announced as such when that is
+not the question's language.
 
 Questions are logged (text, language, answered, top source, the cited passages) for the
 secretariat's statistics and curation queue, and for the "Sources" button, which shows the
@@ -12,6 +14,7 @@ logged questions, so it holds across replicas.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -103,16 +106,21 @@ def _where(turn: Turn, section: str | None, page: int | None) -> Safe:
     return Safe(" — " + ", ".join(parts)) if parts else Safe("")
 
 
-def _cited_as(turn: Turn, title: str, url: str | None, digest: bool) -> Safe:
+def _cited_as(words: Callable[..., Safe], title: str, url: str | None, digest: bool) -> Safe:
     """The source's name as a link; "our digest of ..." when the text is our digest of it,
     so a quote is never passed off as the original's wording."""
     label = link(title, url)
-    return turn.t("qa_digest_of", link=label) if digest else label
+    return words("qa_digest_of", link=label) if digest else label
 
 
 def render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
     """An answer as the officer sees it, its buttons tied to the logged question (also used
-    when a redelivered question is answered again, so it looks exactly as the first time)."""
+    when a redelivered question is answered again, so it looks exactly as the first time).
+    Its words follow the question's language where the interface does not speak it."""
+
+    def words(key: str, **values: Any) -> Safe:
+        return turn.answer_t(answer.language, key, **values)
+
     if not answer.answered:
         # Only our own words: retrieval's `answer.answer` says "not covered" in English.
         nearest = [
@@ -123,32 +131,32 @@ def render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
             )
             for source in answer.nearest[:3]
         ]
-        closest = join_lines(turn.t("qa_closest"), *nearest) if nearest else ""
+        closest = join_lines(words("qa_closest"), *nearest) if nearest else ""
         return Reply(
-            text=join_lines(turn.t("qa_not_covered"), "", closest, "", turn.t("qa_rephrase"))
+            text=join_lines(words("qa_not_covered"), "", closest, "", words("qa_rephrase"))
         )
     lines = [
         turn.t(
             "qa_source_line",
             n=n,
             # Short titles keep the sources readable on a phone; "Sources" shows full ones.
-            link=_cited_as(turn, source.short_title or source.title, source.url, source.digest),
+            link=_cited_as(words, source.short_title or source.title, source.url, source.digest),
             where=_where(turn, source.section, source.page),
         )
         for n, source in enumerate(answer.sources, start=1)
     ]
     buttons = (
-        (Button(turn.t("btn_sources"), _data(QuestionAction.SOURCES, question_id)),),
+        (Button(words("btn_sources"), _data(QuestionAction.SOURCES, question_id)),),
         (
-            Button(turn.t("btn_helpful"), _data(QuestionAction.FEEDBACK, question_id, 1)),
-            Button(turn.t("btn_not_helpful"), _data(QuestionAction.FEEDBACK, question_id, 0)),
+            Button(words("btn_helpful"), _data(QuestionAction.FEEDBACK, question_id, 1)),
+            Button(words("btn_not_helpful"), _data(QuestionAction.FEEDBACK, question_id, 0)),
         ),
     )
     text = join_lines(
         _quoted_language_line(turn, answer),
         escape(answer.answer),
         "",
-        turn.t("qa_heading_sources"),
+        words("qa_heading_sources"),
         *lines,
     )
     return Reply(text=text, buttons=buttons)
@@ -226,7 +234,7 @@ def _render_quotes(turn: Turn, question: Question) -> Reply:
             "qa_source_line",
             n=n,
             link=_cited_as(
-                turn, source.get("title") or "", source.get("url"), bool(source.get("digest"))
+                turn.t, source.get("title") or "", source.get("url"), bool(source.get("digest"))
             ),
             where=_where(turn, source.get("section"), source.get("page")),
         )

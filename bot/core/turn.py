@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.city_data import current_cities
 from bot.core.messages import Incoming
-from bot.core.texts import Safe, counted, t
+from bot.core.texts import Safe, answer_t, counted, t
 from bot.storage import repo
 from bot.storage.db import session_scope
 from bot.storage.models import User
@@ -71,6 +71,10 @@ class Turn:
     def t(self, key: str, **values: Any) -> Safe:
         """A text in the user's language (values escaped)."""
         return t(self.lang, key, **values)
+
+    def answer_t(self, asked_in: str, key: str, **values: Any) -> Safe:
+        """A text of the reply to a question asked in ``asked_in`` (see `answer_t`)."""
+        return answer_t(self.lang, asked_in, key, **values)
 
     def counted(self, key: str, n: int) -> Safe:
         """``n`` and its noun in the user's language, singular or plural (see `counted`)."""

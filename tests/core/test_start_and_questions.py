@@ -188,7 +188,9 @@ def test_english_quotes_are_announced_in_the_language_of_the_question(
     english_ui = Chat(assistant, user_id=200, language="en")
     [answer] = english_ui.send("¿Cómo empezar una estrategia antirrumores en mi ciudad?")
     assert answer.text.startswith("<i>Extractos de los documentos (en inglés):</i>\n")
-    assert "our digest of" in answer.text
+    # The reply to a Spanish question is worded in Spanish, though the interface is English.
+    assert "nuestra síntesis de" in answer.text and "<b>Fuentes</b>" in answer.text
+    assert list(buttons(answer)) == ["Fuentes", "👍 Útil", "👎 No útil"]
     [answer] = english_ui.send("How do I start an anti-rumours campaign?")
     assert "From the documents" not in answer.text and answer.text.split()[0] != "<i>From"
 
@@ -205,3 +207,11 @@ def test_an_uncovered_french_question_is_told_so_in_french_only(assistant: Assis
     assert "Les passages les plus proches que j'ai trouvés" in reply.text
     assert "Vous pouvez reformuler" in reply.text
     assert NOT_COVERED_TEXT not in reply.text and "Extraits" not in reply.text
+
+
+@pytest.mark.usefixtures("with_index")
+def test_an_uncovered_italian_question_is_told_so_in_italian(assistant: Assistant) -> None:
+    chat = Chat(assistant, language="it")  # no Italian interface: English, but not this reply
+    [reply] = chat.send("A che ora parte l'ultimo autobus numero 12 dal centro la domenica?")
+    assert reply.text.startswith("Non ho trovato questa informazione nei documenti ICC")
+    assert "Può riformulare la domanda" in reply.text and "rephrase" not in reply.text

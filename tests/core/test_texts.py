@@ -1,4 +1,4 @@
-"""English and French texts stay in step, and values filled into them are escaped."""
+"""The catalogues stay in step, and values filled into them are escaped."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ def test_every_language_has_every_key_with_the_same_placeholders() -> None:
         for key, template in catalog.items():
             assert _placeholders(template) == _placeholders(english[key]), (lang, key)
             assert template.strip(), (lang, key)
+
+
+def test_the_words_of_replies_in_other_languages_match_the_catalogue() -> None:
+    from bot.core.texts.answer_words import ANSWER_WORDS
+
+    english = CATALOGS["en"]
+    for lang, words in ANSWER_WORDS.items():
+        assert lang not in CATALOGS and set(words) == set(ANSWER_WORDS["es"]), lang
+        for key, template in words.items():
+            assert _placeholders(template) == _placeholders(english[key]), (lang, key)
 
 
 def test_values_are_escaped_but_safe_fragments_are_kept() -> None:

@@ -11,6 +11,7 @@ import html
 from typing import Any
 
 from bot.core.texts import en, fr
+from bot.core.texts.answer_words import ANSWER_WORDS
 
 #: Supported languages, the first is the fallback.
 LANGUAGES: tuple[str, ...] = ("en", "fr")
@@ -78,3 +79,13 @@ def t(lang: str, key: str, **values: Any) -> Safe:
     catalog = CATALOGS.get(lang, CATALOGS[LANGUAGES[0]])
     template = catalog.get(key) or CATALOGS[LANGUAGES[0]][key]
     return Safe(template.format(**{k: escape(v) for k, v in values.items()}))
+
+
+def answer_t(lang: str, asked_in: str, key: str, **values: Any) -> Safe:
+    """The text ``key`` of the reply to a question asked in ``asked_in``: in that language
+    when the interface has no catalogue for it but we have the reply's words in it (see
+    `answer_words`), else in the interface language ``lang``."""
+    words = {} if asked_in in CATALOGS else ANSWER_WORDS.get(asked_in, {})
+    if key in words:
+        return Safe(words[key].format(**{k: escape(v) for k, v in values.items()}))
+    return t(lang, key, **values)

@@ -1,0 +1,104 @@
+"""The words of a reply to a question, in the languages officers ask in beyond the interface's.
+
+The interface speaks English and French. An officer whose phone is set to Italian gets the
+English interface, yet asks in Italian: the reply to that question (no answer found, the
+nearest passages, the sources, the feedback buttons) is worded in Italian, so the one message
+they came for reads in their language. Same keys and placeholders as the catalogues.
+"""
+
+from __future__ import annotations
+
+ANSWER_WORDS: dict[str, dict[str, str]] = {
+    "es": {
+        "qa_not_covered": (
+            "No he encontrado esto en los documentos del ICC que tengo, así que prefiero no "
+            "adivinar."
+        ),
+        "qa_closest": "Los pasajes más cercanos que he encontrado (<b>no</b> responden a su "
+        "pregunta):",
+        "qa_rephrase": "Puede reformular su pregunta o preguntar por uno de estos temas.",
+        "qa_heading_sources": "<b>Fuentes</b>",
+        "qa_digest_of": "nuestra síntesis de {link}",
+        "btn_sources": "Fuentes",
+        "btn_helpful": "👍 Útil",
+        "btn_not_helpful": "👎 No útil",
+    },
+    "it": {
+        "qa_not_covered": (
+            "Non ho trovato questa informazione nei documenti ICC che ho, quindi preferisco non "
+            "tirare a indovinare."
+        ),
+        "qa_closest": "I passaggi più vicini che ho trovato (<b>non</b> rispondono alla sua "
+        "domanda):",
+        "qa_rephrase": "Può riformulare la domanda o chiedere di uno di questi temi.",
+        "qa_heading_sources": "<b>Fonti</b>",
+        "qa_digest_of": "la nostra sintesi di {link}",
+        "btn_sources": "Fonti",
+        "btn_helpful": "👍 Utile",
+        "btn_not_helpful": "👎 Non utile",
+    },
+    "de": {
+        "qa_not_covered": (
+            "Das habe ich in den ICC-Dokumenten, die mir vorliegen, nicht gefunden, und ich "
+            "möchte nicht raten."
+        ),
+        "qa_closest": "Die nächstgelegenen Passagen, die ich gefunden habe (sie beantworten "
+        "Ihre Frage <b>nicht</b>):",
+        "qa_rephrase": "Sie können Ihre Frage anders formulieren oder nach einem dieser Themen "
+        "fragen.",
+        "qa_heading_sources": "<b>Quellen</b>",
+        "qa_digest_of": "unsere Zusammenfassung von {link}",
+        "btn_sources": "Quellen",
+        "btn_helpful": "👍 Hilfreich",
+        "btn_not_helpful": "👎 Nicht hilfreich",
+    },
+    "pt": {
+        "qa_not_covered": (
+            "Não encontrei isto nos documentos do ICC de que disponho, por isso prefiro não "
+            "adivinhar."
+        ),
+        "qa_closest": "Os excertos mais próximos que encontrei (<b>não</b> respondem à sua "
+        "pergunta):",
+        "qa_rephrase": "Pode reformular a pergunta ou perguntar sobre um destes temas.",
+        "qa_heading_sources": "<b>Fontes</b>",
+        "qa_digest_of": "a nossa síntese de {link}",
+        "btn_sources": "Fontes",
+        "btn_helpful": "👍 Útil",
+        "btn_not_helpful": "👎 Não útil",
+    },
+    "pl": {
+        "qa_not_covered": (
+            "Nie znalazłem tego w dokumentach ICC, którymi dysponuję, więc wolę nie zgadywać."
+        ),
+        "qa_closest": "Najbliższe fragmenty, jakie znalazłem (<b>nie</b> odpowiadają na pytanie):",
+        "qa_rephrase": "Można przeformułować pytanie albo zapytać o jeden z tych tematów.",
+        "qa_heading_sources": "<b>Źródła</b>",
+        "qa_digest_of": "nasze streszczenie dokumentu {link}",
+        "btn_sources": "Źródła",
+        "btn_helpful": "👍 Przydatne",
+        "btn_not_helpful": "👎 Nieprzydatne",
+    },
+    "uk": {
+        "qa_not_covered": "Я не знайшов цього в документах ICC, які маю, тож волію не вгадувати.",
+        "qa_closest": "Найближчі фрагменти, які я знайшов (вони <b>не</b> відповідають на ваше "
+        "запитання):",
+        "qa_rephrase": "Ви можете переформулювати запитання або запитати про одну з цих тем.",
+        "qa_heading_sources": "<b>Джерела</b>",
+        "qa_digest_of": "наш конспект документа {link}",
+        "btn_sources": "Джерела",
+        "btn_helpful": "👍 Корисно",
+        "btn_not_helpful": "👎 Не корисно",
+    },
+    "nl": {
+        "qa_not_covered": "Ik heb dit niet gevonden in de ICC-documenten die ik heb, dus ik "
+        "gok liever niet.",
+        "qa_closest": "De dichtstbijzijnde passages die ik vond (ze beantwoorden uw vraag "
+        "<b>niet</b>):",
+        "qa_rephrase": "U kunt uw vraag anders formuleren of naar een van deze onderwerpen vragen.",
+        "qa_heading_sources": "<b>Bronnen</b>",
+        "qa_digest_of": "onze samenvatting van {link}",
+        "btn_sources": "Bronnen",
+        "btn_helpful": "👍 Nuttig",
+        "btn_not_helpful": "👎 Niet nuttig",
+    },
+}
