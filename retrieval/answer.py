@@ -201,7 +201,8 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
         if not re.search(cited, text, re.IGNORECASE):
             return True
     scored = [(h.unit_scores.get(u.chunk_id, 0.0), u.text) for h in hits for u in h.units]
-    closest = " ".join(t for _, t in sorted(scored, reverse=True)[:ANSWER_TYPE_UNITS]) or text
+    scored.sort(key=lambda pair: -pair[0])  # ties keep the reading order
+    closest = " ".join(t for _, t in scored[:ANSWER_TYPE_UNITS]) or text
     return any(asks.search(question) and not holds.search(closest) for asks, holds in _ANSWER_KINDS)
 
 

@@ -51,9 +51,14 @@ CORPUS_LANGUAGE = "en"
 #: Suffix of evidence keys for questions in another language than the corpus.
 CROSS_LINGUAL = "@xl"
 
-#: How much closer (best unit's cosine) a fragment's best passage must come when it is read
-#: with the previous question for it to be read so. Tuning part, messages of at most
-#: `FRAGMENT_WORDS` words after another question: the context raised it by at most 0.013
+#: A fragment whose best passage alone is at least this close (best unit's cosine) names a
+#: topic of its own ("housing policy for refugees", "Roma inclusion" after a youth-sport
+#: question); a vaguer one may lean on the previous question. Tuning part, messages of at
+#: most `FRAGMENT_WORDS` words after another question: follow-ups at most 0.855, standalone
+#: fragments the context would draw closer at least 0.860; this is the midpoint.
+STANDALONE_SIMILARITY = 0.8575
+#: How much closer a vague fragment's best passage must come when it is read with the
+#: previous question for it to be read so. Same items: the context raised it by at most 0.013
 #: for the standalone ones and by at least 0.034 for the follow-ups; this is the midpoint.
 CONTEXT_GAIN = 0.024
 
@@ -184,10 +189,10 @@ class QAService:
         """`retrieve`, and the query actually searched.
 
         A message is read with the previous question only when it cannot stand alone: it
-        opens like a continuation ("and for schools?", "et à Lyon ?") or, being a fragment of
-        a few words ("les conclusions ?", "¿quién lo escribió?"), it matches the documents
-        clearly better with the previous question than alone. A question that stands alone is
-        never merged, whatever its length.
+        opens like a continuation ("and for schools?", "et à Lyon ?") or, being a vague
+        fragment of a few words ("les conclusions ?", "¿quién lo escribió?"), it matches the
+        documents clearly better with the previous question than alone. A question that
+        stands alone is never merged, whatever its length.
         """
         language = language or detect_language(question)
         joint_text = f"{' '.join((previous or '').split())} {question}"
@@ -196,7 +201,8 @@ class QAService:
         alone = self._retrieve(question, k, language)
         if not previous or not previous.strip():
             return alone, question
-        if len(question.split()) <= FRAGMENT_WORDS:
+        fragment = len(question.split()) <= FRAGMENT_WORDS
+        if fragment and self._similarity(alone) < STANDALONE_SIMILARITY:
             joint = self._retrieve(joint_text, k, language, subject=question)
             if self._similarity(joint) - self._similarity(alone) >= CONTEXT_GAIN:
                 return joint, joint_text

@@ -191,6 +191,8 @@ def test_english_quotes_are_announced_in_the_language_of_the_question(
     # The reply to a Spanish question is worded in Spanish, though the interface is English.
     assert "nuestra síntesis de" in answer.text and "<b>Fuentes</b>" in answer.text
     assert list(buttons(answer)) == ["Fuentes", "👍 Útil", "👎 No útil"]
+    [answer] = english_ui.send("Comment lancer une campagne anti-rumeurs dans notre ville ?")
+    assert "(notre synthèse)" in answer.text and "👍 Utile" in buttons(answer)
     [answer] = english_ui.send("How do I start an anti-rumours campaign?")
     assert "From the documents" not in answer.text and answer.text.split()[0] != "<i>From"
 

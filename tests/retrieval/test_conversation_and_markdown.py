@@ -27,7 +27,9 @@ from retrieval.qa import Source, _cited
      "des exemples de villes ?", "more details please", "¿Hay ejemplos?",
      "ok and the strategy itself, what goes in it?", "algún ejemplo en Portugal?",
      "o en Madrid?", "a co z Lublinem?", "also, when was it adopted by the ministers?",
-     "qui l'a mis à jour ?", "und wie viele Städte wurden damit schon ausgewertet?"],
+     "qui l'a mis à jour ?", "und wie viele Städte wurden damit schon ausgewertet?",
+     "and what about the city of Lisbon?", "¿y qué hay de Lisboa en Portugal?",
+     "Thanks — and for Lyon?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -43,7 +45,8 @@ def test_continuations_are_elliptical(message: str) -> None:
      "Anti-rumour agents in small towns, how are they trained?", "Which cities are members?",
      "examples of intercultural mediation", "o que foi o projeto STEPS?",
      "A che ora chiude l'anagrafe il sabato mattina?", "also, how does a city join the network?",
-     "and what does Congress Resolution 280 actually say?"],
+     "and what does Congress Resolution 280 actually say?",
+     "Thanks. A new question: what is the Index?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)

@@ -83,9 +83,12 @@ def t(lang: str, key: str, **values: Any) -> Safe:
 
 def answer_t(lang: str, asked_in: str, key: str, **values: Any) -> Safe:
     """The text ``key`` of the reply to a question asked in ``asked_in``: in that language
-    when the interface has no catalogue for it but we have the reply's words in it (see
-    `answer_words`), else in the interface language ``lang``."""
-    words = {} if asked_in in CATALOGS else ANSWER_WORDS.get(asked_in, {})
+    where we have its words (a catalogue, or `answer_words`), else in the interface language
+    ``lang``. English never overrides the interface: it is also what a message too short to
+    identify is taken for ("c quoi l'ICC ?")."""
+    if asked_in in (lang, LANGUAGES[0]):
+        return t(lang, key, **values)
+    words = CATALOGS.get(asked_in) or ANSWER_WORDS.get(asked_in, {})
     if key in words:
         return Safe(words[key].format(**{k: escape(v) for k, v in values.items()}))
     return t(lang, key, **values)

@@ -8,6 +8,12 @@ they came for reads in their language. Same keys and placeholders as the catalog
 
 from __future__ import annotations
 
+#: The keys of a reply to a question (`bot.core.qa_flow.render_answer` words them all so).
+ANSWER_KEYS = (
+    "qa_not_covered", "qa_closest", "qa_rephrase", "qa_heading_sources", "qa_digest_of",
+    "btn_sources", "btn_helpful", "btn_not_helpful",
+)  # fmt: skip
+
 ANSWER_WORDS: dict[str, dict[str, str]] = {
     "es": {
         "qa_not_covered": (
