@@ -201,10 +201,10 @@ class QAService:
         alone = self._retrieve(question, k, language)
         if not previous or not previous.strip():
             return alone, question
-        fragment = len(question.split()) <= FRAGMENT_WORDS
-        if fragment and self._similarity(alone) < STANDALONE_SIMILARITY:
+        closeness = self._similarity(alone)
+        if len(question.split()) <= FRAGMENT_WORDS and closeness < STANDALONE_SIMILARITY:
             joint = self._retrieve(joint_text, k, language, subject=question)
-            if self._similarity(joint) - self._similarity(alone) >= CONTEXT_GAIN:
+            if self._similarity(joint) - closeness >= CONTEXT_GAIN:
                 return joint, joint_text
         return alone, question
 

@@ -25,7 +25,8 @@ from bot.core.html_format import clip, join_lines, link
 from bot.core.messages import Button, Reply
 from bot.core.ownership import owned
 from bot.core.payloads import ButtonKind
-from bot.core.texts import LANGUAGES, QUOTED_IN_ENGLISH, Safe, escape
+from bot.core.texts import LANGUAGES, Safe, escape
+from bot.core.texts.answer_words import QUOTED_IN_ENGLISH
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import Question, utcnow

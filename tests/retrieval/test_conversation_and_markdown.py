@@ -133,40 +133,33 @@ def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
 
 
 def test_the_kind_of_answer_must_be_in_the_statements_closest_to_the_question() -> None:
-    texts = ["Strasbourg joined the network.", "Strasbourg hosts the ICC team.",
-             "Strasbourg took part in the Index.", "Bergen scored 71 points."]  # fmt: skip
-    units = [
-        Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=n)
-        for n, text in enumerate(texts)
-    ]
-
-    def section(closeness: list[float]) -> Hit:
-        scores = {u.chunk_id: c for u, c in zip(units, closeness, strict=True)}
-        return Hit(units[0], 0.9, units=units, unit_scores=scores)
-
+    texts = [(0, "Strasbourg joined the network."), (1, "Strasbourg hosts the ICC team."),
+             (2, "Strasbourg is in the Index."), (3, "Bergen scored 71 points.")]  # fmt: skip
     question = "What is Strasbourg's Index score?"
-    assert missing_answer_type(question, [section([0.9, 0.8, 0.7, 0.6])])  # Bergen's is 4th
-    assert not missing_answer_type(question, [section([0.9, 0.8, 0.6, 0.7])])
+    fourth = _section(texts, best=0, closeness=[0.9, 0.8, 0.7, 0.6])  # Bergen's score
+    assert missing_answer_type(question, [fourth])
+    third = _section(texts, best=0, closeness=[0.9, 0.8, 0.6, 0.7])
+    assert not missing_answer_type(question, [third])
 
 
 def test_an_over_long_passage_is_shortened_at_a_sentence_not_mid_word() -> None:
     sentence = "Cities train their front-line staff in intercultural competence. "
-    unit = Chunk("u:0", "doc", "T", "T", "S", None, "", "en", "h", "c", sentence * 30, block=0)
-    answer = extractive_answer(
-        "training?", [Hit(unit, 1.0, units=[unit], unit_scores={"u:0": 0.9})]
-    )
+    answer = extractive_answer("training?", [_section([(0, sentence * 30)], best=0)])
     text, citation = answer.rsplit(" ", 1)
     assert citation == "[1]"
     assert text.endswith("competence.") and "…" not in text
     assert ANSWER_CHARS // 2 <= len(text) <= ANSWER_CHARS
 
 
-def _section(texts: list[tuple[int, str]], best: int) -> Hit:
+def _section(texts: list[tuple[int, str]], best: int, closeness: list[float] | None = None) -> Hit:
+    """A section of (block, text) units; `best` is closest to the question (0.9, the others
+    0.5) unless `closeness` gives every unit's similarity."""
     units = [
         Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=block)
         for n, (block, text) in enumerate(texts)
     ]
-    scores = {u.chunk_id: (0.9 if n == best else 0.5) for n, u in enumerate(units)}
+    closeness = closeness or [0.9 if n == best else 0.5 for n in range(len(units))]
+    scores = {u.chunk_id: c for u, c in zip(units, closeness, strict=True)}
     return Hit(units[best], 1.0, units=units, unit_scores=scores)
 
 

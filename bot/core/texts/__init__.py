@@ -21,21 +21,6 @@ CATALOGS: dict[str, dict[str, str]] = {"en": en.TEXTS, "fr": fr.TEXTS}
 COUNTRY_NAMES: dict[str, dict[str, str]] = {"fr": fr.COUNTRY_NAMES}
 
 
-#: "Quoted from the English documents", in the language of a question the interface does not
-#: speak: an officer asking in Italian learns in Italian why the quotes are in English.
-QUOTED_IN_ENGLISH: dict[str, str] = {
-    "en": "From the documents:",
-    "fr": "Extraits des documents (en anglais) :",
-    "es": "Extractos de los documentos (en inglés):",
-    "it": "Estratti dai documenti (in inglese):",
-    "de": "Auszüge aus den Dokumenten (auf Englisch):",
-    "pt": "Excertos dos documentos (em inglês):",
-    "pl": "Fragmenty dokumentów (po angielsku):",
-    "uk": "Уривки з документів (англійською):",
-    "nl": "Fragmenten uit de documenten (in het Engels):",
-}
-
-
 class Safe(str):
     """A string that is already valid, escaped HTML and must not be escaped again."""
 
@@ -77,8 +62,7 @@ def counted(lang: str, key: str, n: int) -> Safe:
 def t(lang: str, key: str, **values: Any) -> Safe:
     """The text ``key`` in ``lang`` with ``values`` escaped and filled in."""
     catalog = CATALOGS.get(lang, CATALOGS[LANGUAGES[0]])
-    template = catalog.get(key) or CATALOGS[LANGUAGES[0]][key]
-    return Safe(template.format(**{k: escape(v) for k, v in values.items()}))
+    return _filled(catalog.get(key) or CATALOGS[LANGUAGES[0]][key], values)
 
 
 def answer_t(lang: str, asked_in: str, key: str, **values: Any) -> Safe:
@@ -89,6 +73,9 @@ def answer_t(lang: str, asked_in: str, key: str, **values: Any) -> Safe:
     if asked_in in (lang, LANGUAGES[0]):
         return t(lang, key, **values)
     words = CATALOGS.get(asked_in) or ANSWER_WORDS.get(asked_in, {})
-    if key in words:
-        return Safe(words[key].format(**{k: escape(v) for k, v in values.items()}))
-    return t(lang, key, **values)
+    return _filled(words[key], values) if key in words else t(lang, key, **values)
+
+
+def _filled(template: str, values: dict[str, Any]) -> Safe:
+    """``template`` with ``values`` escaped and filled in."""
+    return Safe(template.format(**{k: escape(v) for k, v in values.items()}))

@@ -8,6 +8,20 @@ they came for reads in their language. Same keys and placeholders as the catalog
 
 from __future__ import annotations
 
+#: "Quoted from the English documents", in the language of a question the interface does not
+#: speak: an officer asking in Italian learns in Italian why the quotes are in English.
+QUOTED_IN_ENGLISH: dict[str, str] = {
+    "en": "From the documents:",
+    "fr": "Extraits des documents (en anglais) :",
+    "es": "Extractos de los documentos (en inglés):",
+    "it": "Estratti dai documenti (in inglese):",
+    "de": "Auszüge aus den Dokumenten (auf Englisch):",
+    "pt": "Excertos dos documentos (em inglês):",
+    "pl": "Fragmenty dokumentów (po angielsku):",
+    "uk": "Уривки з документів (англійською):",
+    "nl": "Fragmenten uit de documenten (in het Engels):",
+}
+
 #: The keys of a reply to a question (`bot.core.qa_flow.render_answer` words them all so).
 ANSWER_KEYS = (
     "qa_not_covered", "qa_closest", "qa_rephrase", "qa_heading_sources", "qa_digest_of",
