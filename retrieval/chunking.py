@@ -36,7 +36,7 @@ META_SECTIONS = re.compile(r"^about this digest$", re.IGNORECASE)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])")
 _ABBREVIATION = re.compile(
-    r"\b(?:e\.g|i\.e|pp?|no|nos|cf|etc|vol|art|para|ch|fig|st|dr|mr|ms)\.$", re.I
+    r"\b(?:e\.g|i\.e|pp?|no|nos|cf|etc|vol|art|paras?|ch|fig|st|dr|mr|ms)\.$", re.I
 )
 
 

@@ -100,7 +100,23 @@ class DocumentLibrary:
             retriever = self.retriever
             indexed = self._indexed_hashes(retriever)
             plan = plan_ingest(targets, indexed)
-            return self._apply(plan.documents, plan.unchanged, plan.errors, indexed, progress)
+            report = self._apply(plan.documents, plan.unchanged, plan.errors, indexed, progress)
+            self._complete_vectors(progress)
+            return report
+
+    def _complete_vectors(self, progress: bool) -> None:
+        """Give every chunk a vector of every model: an index made before a model joined
+        the shipped set (the latent terms) gains it here, from the shipped vectors or by
+        embedding, while the vectors it has are kept."""
+        store, retriever = self._ready()
+        lacking = retriever.lacking_vectors()
+        if not lacking:
+            return
+        log.info("index: %d passages lack a model's vector; adding them", len(lacking))
+        caches = self._caches_with(lacking, store, retriever)
+        vectors = embed_chunks(lacking, retriever.embedders, caches=caches, progress=progress)
+        store.add(lacking, vectors)
+        retriever.refresh()
 
     def ingest_file(self, path: Path, *, max_bytes: int, max_pages: int) -> IngestReport:
         """Index one uploaded file, enforcing size limits. Raises DocumentError if unusable."""
@@ -177,13 +193,19 @@ class DocumentLibrary:
         edit re-embeds only the passages whose text actually changed."""
         replaced = {d.doc_id for d in documents}
         old = [c for c in retriever.chunks() if c.doc_id in replaced]
+        return self._caches_with(old, store, retriever)
+
+    def _caches_with(
+        self, chunks: Sequence[Chunk], store: ChunkStore, retriever: HybridRetriever
+    ) -> dict[str, VectorCache]:
+        """Shipped vectors plus the stored vectors of `chunks`, per model, keyed by text."""
         caches = self._vector_caches(retriever)
-        if not old:
+        if not chunks:
             return caches
         merged = {}
         for embedder in retriever.embedders:
-            stored = store.vectors(embedder.name, [c.chunk_id for c in old])
-            kept = [c for c in old if c.chunk_id in stored]
+            stored = store.vectors(embedder.name, [c.chunk_id for c in chunks])
+            kept = [c for c in chunks if c.chunk_id in stored]
             base = caches.get(embedder.name) or VectorCache(embedder.model_id, {})
             merged[embedder.name] = base.merged(
                 [c.indexed_text for c in kept], [stored[c.chunk_id] for c in kept]
@@ -250,11 +272,13 @@ class DocumentLibrary:
             held = [p for p in expand_paths([self._bundled_dir]) if doc_id_for(p) in indexed]
             if held:  # unchanged files are skipped by their hash, before they are parsed
                 self.ingest(held, include_bundled=False, progress=False)
+            self._complete_vectors(progress=False)
 
 
 def rebuild_shipped_vectors(folder: Path = SHIPPED_DIR, *, progress: bool = True) -> list[Path]:
     """Embed the bundled corpus with the shipped embedders and write the vector files that
-    ship with it (run after editing a digest: a test fails until you do)."""
+    ship with it (run after editing a digest: a test fails until you do). Passages whose
+    text the current files already hold keep their vectors: only edits are embedded."""
 
     chunks = [
         chunk
@@ -263,8 +287,10 @@ def rebuild_shipped_vectors(folder: Path = SHIPPED_DIR, *, progress: bool = True
     ]
     written = []
     for embedder in make_embedders(DEFAULT_EMBEDDERS):
-        vectors = embed_chunks(chunks, [embedder], progress=progress)[embedder.name]
         target = folder / f"{embedder.name}.npz"
+        current = {embedder.name: VectorCache.load(target, embedder.model_id)}
+        found = embed_chunks(chunks, [embedder], caches=current, progress=progress)
+        vectors = found[embedder.name]
         save_vector_cache(target, embedder.model_id, [c.indexed_text for c in chunks], vectors)
         written.append(target)
     return written

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from made_files import make_pdf
 
-from retrieval.chunking import CHUNK_SIZE, chunk_document, join_units
+from retrieval.chunking import CHUNK_SIZE, chunk_document, join_units, split_sentences
 from retrieval.loaders import load_document
 from retrieval.service import BUNDLED_CORPUS
 
@@ -73,3 +73,11 @@ def test_metadata_round_trips_through_the_store_format() -> None:
     chunk = chunk_document(document)[3]
     restored = type(chunk).from_stored(chunk.chunk_id, chunk.text, chunk.metadata())
     assert restored == chunk
+
+
+def test_abbreviated_paragraph_references_do_not_end_a_sentence() -> None:
+    note = "(Source: Resolution 250 (2008), German version, paras. 1–5.)"
+    assert split_sentences(f"Sport builds trust (para. 5). {note}") == [
+        "Sport builds trust (para. 5).",
+        note,
+    ]

@@ -101,7 +101,7 @@ def test_dense_ranking_is_exact_on_both_backends(
     # HNSW is approximate and its graph differs between copies of one index (a copied data
     # dir reloads it from disk; the server rebuilt it from the copied vectors); replicas must
     # still show the same passages, so the dense ranking is exact everywhere.
-    [method] = DEFAULT_EMBEDDERS
+    method = DEFAULT_EMBEDDERS[0]
     vector = embedded.qa.retriever.embedders[0].embed_query(query)
     expected = brute_force(bundled_index_dir, vector)
     copy = build_retrieval(index_dir=index_dir, chroma_url=None, llm=None).qa
