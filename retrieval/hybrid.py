@@ -51,7 +51,9 @@ FOLLOW_UP_EMPHASIS = 0.5
 DIGEST_YIELD = 0.03
 #: Weight of a unit's latent-terms similarity added to its dense one (tuning part, R@5 / MRR /
 #: key facts: 0.969 / 0.869 / 0.71 without; 0.973 / 0.880 / 0.723 at 0.05; 0.973 / 0.879 /
-#: 0.724 at 0.1; 0.977 / 0.881 / 0.72 at 0.15; 0.977 / 0.894 / 0.705 at 0.25).
+#: 0.724 at 0.1; 0.977 / 0.881 / 0.72 at 0.15; 0.977 / 0.894 / 0.705 at 0.25). Not shipped:
+#: the terms' own forward pass made a warm question's p95 x1.74 its e5 embedding's (target
+#: x1.5), even computed beside it; see bench/README.md.
 TERMS_WEIGHT = 0.15
 #: Query embeddings kept (recent questions: a follow-up's first, alone, search included).
 EMBEDDING_CACHE = 512

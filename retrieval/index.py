@@ -16,7 +16,7 @@ from retrieval.hybrid import HybridRetriever
 from retrieval.stores import COLLECTION_PREFIX, ChunkStore, open_store
 
 #: The embedding models the shipped configuration searches with (bench/retrieval.py).
-DEFAULT_EMBEDDERS = ("e5", "terms")
+DEFAULT_EMBEDDERS = ("e5",)
 
 
 class SearchIndex:

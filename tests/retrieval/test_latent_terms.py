@@ -82,7 +82,8 @@ def test_an_index_made_before_the_terms_gains_them_and_keeps_its_vectors(
     assert sum(e5_calls) > 0
     e5_calls.clear()
 
-    library = DocumentLibrary(SearchIndex(index_dir=index_dir), bundled_dir=small_corpus)
+    both = SearchIndex(index_dir=index_dir, embedders=("e5", "terms"))
+    library = DocumentLibrary(both, bundled_dir=small_corpus)
     report = library.ingest()
     assert sorted(report.unchanged) == ["gardens", "rumours"] and e5_calls == []
     retriever = library.retriever
