@@ -97,7 +97,8 @@ class DenseMatrix:
     """
 
     ids: Sequence[str]
-    unit: np.ndarray
+    #: Unit-length rows (a sparse matrix for `TermsMatrix`).
+    unit: np.ndarray | sparse.csr_matrix
 
     @classmethod
     def of(cls, vectors: Mapping[str, np.ndarray]) -> DenseMatrix:
@@ -119,41 +120,28 @@ class DenseMatrix:
 
 
 @dataclass(frozen=True)
-class TermsMatrix:
-    """A sparse embedder's packed passage terms as one unit-length sparse matrix (same
-    interface as `DenseMatrix`): a question's terms meet every passage in one product."""
-
-    ids: Sequence[str]
-    unit: sparse.csr_matrix
+class TermsMatrix(DenseMatrix):
+    """A sparse embedder's packed passage terms as one unit-length sparse matrix, ranked like
+    a `DenseMatrix`: a question's terms meet every passage in one product."""
 
     @classmethod
-    def of(cls, packed: Mapping[str, np.ndarray]) -> TermsMatrix:
-        """The matrix of `packed` rows (see `embedders.pack_terms`), rows in id order."""
-        ids = sorted(packed)
+    def of(cls, vectors: Mapping[str, np.ndarray]) -> TermsMatrix:
+        """The matrix of packed rows (see `embedders.pack_terms`), rows in id order."""
+        ids = sorted(vectors)
+        if not ids:
+            return cls([], sparse.csr_matrix((0, TERMS_FEATURES)))
         rows, columns, values = [], [], []
         for row, chunk_id in enumerate(ids):
-            indices, weights = unpack_terms(packed[chunk_id])
+            indices, weights = unpack_terms(vectors[chunk_id])
             kept = weights > 0
-            norm = float(np.linalg.norm(weights[kept])) or 1.0
             rows.append(np.full(int(kept.sum()), row))
             columns.append(indices[kept])
-            values.append(weights[kept] / norm)
-        shape = (len(ids), TERMS_FEATURES)
-        if not ids:
-            return cls([], sparse.csr_matrix(shape, dtype=np.float64))
+            values.append(weights[kept] / (float(np.linalg.norm(weights[kept])) or 1.0))
         matrix = sparse.csr_matrix(
-            (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=shape
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+            shape=(len(ids), TERMS_FEATURES),
         )
         return cls(ids, matrix)
-
-    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The `k` ids whose terms are most cosine-similar to `vector`, best first."""
-        if not self.ids:
-            return []
-        query = np.asarray(vector, dtype=np.float64)
-        similarities = self.unit @ (query / (np.linalg.norm(query) or 1.0))
-        order = np.argsort(-similarities, kind="stable")[:k]
-        return [(self.ids[i], float(similarities[i])) for i in order]
 
 
 def _norms(matrix: np.ndarray) -> np.ndarray:
@@ -165,7 +153,7 @@ def _norms(matrix: np.ndarray) -> np.ndarray:
 class _Snapshot:
     chunks: Mapping[str, Chunk]
     bm25: BM25Index
-    dense: Mapping[str, DenseMatrix | TermsMatrix] = field(default_factory=dict)
+    dense: Mapping[str, DenseMatrix] = field(default_factory=dict)
     #: Each section's units in reading order (what a hit quotes and answers from).
     sections: Mapping[tuple[str, str, int], tuple[Chunk, ...]] = field(default_factory=dict)
     #: The store's version this snapshot was read at.

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 from made_files import make_pdf
 
 from retrieval import loaders
 from retrieval.chunking import Chunk
-from retrieval.embedders import E5Embedder
 from retrieval.errors import DocumentError
 from retrieval.service import DocumentLibrary, QAService, SearchIndex
 from retrieval.stores import EmbeddedChromaStore
-
-
-@pytest.fixture
-def embedded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts passages the real e5 model embeds (it still does the work)."""
-    counts: list[int] = []
-    original = E5Embedder.embed_passages
-
-    def counting(self: E5Embedder, texts: Sequence[str]) -> np.ndarray:
-        counts.append(len(texts))
-        return original(self, texts)
-
-    monkeypatch.setattr(E5Embedder, "embed_passages", counting)
-    return counts
 
 
 def first_index_chunks(tmp_path: Path) -> list[Chunk]:
@@ -40,19 +23,19 @@ def _service(tmp_path: Path, corpus: Path) -> DocumentLibrary:
 
 
 def test_unchanged_documents_cost_no_embedding(
-    tmp_path: Path, small_corpus: Path, embedded: list[int]
+    tmp_path: Path, small_corpus: Path, e5_embedded: list[int]
 ) -> None:
     first = _service(tmp_path, small_corpus).ingest()
     assert sorted(first.added) == ["gardens", "rumours"]
     # Every passage is embedded, and every section once more as a whole.
     sections = {c.section_key for c in first_index_chunks(tmp_path)}
-    assert first.chunks_added + len(sections) == sum(embedded) > 0
+    assert first.chunks_added + len(sections) == sum(e5_embedded) > 0
 
-    embedded.clear()
+    e5_embedded.clear()
     again = _service(tmp_path, small_corpus).ingest()  # a new process-like service, same index
     assert sorted(again.unchanged) == ["gardens", "rumours"]
     assert again.added == again.updated == []
-    assert again.chunks_added == 0 and embedded == []
+    assert again.chunks_added == 0 and e5_embedded == []
 
 
 def test_a_new_way_of_reading_documents_re_reads_an_existing_index(
@@ -79,7 +62,7 @@ def test_a_restart_re_reads_stale_bundled_documents_but_not_removed_ones(
 
 
 def test_changed_document_replaces_its_chunks(
-    tmp_path: Path, small_corpus: Path, embedded: list[int]
+    tmp_path: Path, small_corpus: Path, e5_embedded: list[int]
 ) -> None:
     service = _service(tmp_path, small_corpus)
     service.ingest()
@@ -91,12 +74,12 @@ def test_changed_document_replaces_its_chunks(
         + "\n## Watering\n\nVolunteers share a rota for watering in summer.\n",
         encoding="utf-8",
     )
-    embedded.clear()
+    e5_embedded.clear()
     report = service.ingest()
     assert report.updated == ["gardens"] and report.unchanged == ["rumours"]
     # Only the edited unit and its section's summary, and the new section's unit and summary
     # are embedded; nothing else is.
-    assert sum(embedded) == 4
+    assert sum(e5_embedded) == 4
 
     chunks = service.retriever.chunks()
     gardens = [c for c in chunks if c.doc_id == "gardens"]
