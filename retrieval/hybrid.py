@@ -21,16 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
+from scipy import sparse  # already loaded: bm25s (retrieval.lexical) computes with it
 
 from retrieval.chunking import Chunk, join_units
-from retrieval.embedders import TERMS_FEATURES, Embedder, unpack_terms
+from retrieval.embedders import TERMS_FEATURES, Embedder, LatentTermsEmbedder, unpack_terms
 from retrieval.lexical import BM25Index
 from retrieval.originals import originals
 from retrieval.stores import ChunkStore
 
 #: The lexical ranking's method name, and the latent terms' (`embedders.LatentTermsEmbedder`).
-LEXICAL, TERMS = "bm25", "terms"
+LEXICAL, TERMS = "bm25", LatentTermsEmbedder.name
 #: How deep the BM25 ranking goes (dense rankings score every unit: it costs microseconds).
 CANDIDATES = 50
 #: Weight of the normalised BM25 score next to the cosine (tuning part: 0.01-0.03 best).
@@ -229,7 +229,8 @@ class HybridRetriever:
         self._snapshot = _Snapshot({}, BM25Index([], []), version="\0unread")
         self._lock = threading.Lock()
         #: Runs the other models' query embeddings while this thread runs the first's.
-        self._pool = ThreadPoolExecutor(max(1, len(embedders) - 1), "query-embedding")
+        others = len(embedders) - 1
+        self._pool = ThreadPoolExecutor(others, "query-embedding") if others else None
 
     @property
     def embedders(self) -> list[Embedder]:
@@ -251,7 +252,7 @@ class HybridRetriever:
         lexical = [i for i in ordered if not chunks[i].is_section]
         bm25 = BM25Index(lexical, [chunks[i].indexed_text for i in lexical])
         dense = {
-            name: (TermsMatrix if getattr(embedder, "sparse", False) else DenseMatrix).of(
+            name: (TermsMatrix if name == TERMS else DenseMatrix).of(
                 self._store.vectors(name, ordered)
             )
             for name, embedder in self._embedders.items()
@@ -300,7 +301,7 @@ class HybridRetriever:
         """`_query_vector` for each model, the models running side by side: each has its own
         engine, which releases the GIL, so a question costs about its slowest model, not
         their sum (the machine has two cores)."""
-        if len(methods) < 2:
+        if self._pool is None or len(methods) < 2:  # one model: nothing runs beside it
             return {m: self._query_vector(m, query, emphasis) for m in methods}
         futures = {
             m: self._pool.submit(self._query_vector, m, query, emphasis) for m in methods[1:]

@@ -271,8 +271,9 @@ class DocumentLibrary:
                 return
             held = [p for p in expand_paths([self._bundled_dir]) if doc_id_for(p) in indexed]
             if held:  # unchanged files are skipped by their hash, before they are parsed
-                self.ingest(held, include_bundled=False, progress=False)
-            self._complete_vectors(progress=False)
+                self.ingest(held, include_bundled=False, progress=False)  # completes vectors too
+            else:
+                self._complete_vectors(progress=False)
 
 
 def rebuild_shipped_vectors(folder: Path = SHIPPED_DIR, *, progress: bool = True) -> list[Path]:

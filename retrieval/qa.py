@@ -26,7 +26,7 @@ from retrieval.answer import (
     names_count,
 )
 from retrieval.conversation import FRAGMENT_WORDS, is_elliptical
-from retrieval.hybrid import Hit, HybridRetriever, Retrieval
+from retrieval.hybrid import LEXICAL, Hit, HybridRetriever, Retrieval
 from retrieval.index import SearchIndex
 from retrieval.language import detect_language
 from retrieval.llm import NOT_COVERED, LLMWriter
@@ -268,7 +268,7 @@ class QAService:
 def retrieval_methods(language: str, embedders: Sequence[str]) -> list[str]:
     """BM25 joins the dense models only for questions in the corpus's language: measured, it
     cost French recall, sharing too few words with the English passages to help."""
-    return (["bm25"] if language == CORPUS_LANGUAGE else []) + list(embedders)
+    return ([LEXICAL] if language == CORPUS_LANGUAGE else []) + list(embedders)
 
 
 def abstention_evidence(retrieval: Retrieval, question: str, language: str) -> dict[str, float]:
@@ -282,7 +282,7 @@ def abstention_evidence(retrieval: Retrieval, question: str, language: str) -> d
     suffix = "" if language == CORPUS_LANGUAGE else CROSS_LINGUAL
     evidence: dict[str, float] = {f"{m}{suffix}": v for m, v in retrieval.evidence.items()}
     if not suffix and "e5" in evidence:
-        evidence[BLENDED] = evidence["e5"] + LEXICAL_EVIDENCE * evidence.get("bm25", 0.0)
+        evidence[BLENDED] = evidence["e5"] + LEXICAL_EVIDENCE * evidence.get(LEXICAL, 0.0)
     missing = missing_specifics(
         asked_part(question), retrieval.hits[:SPECIFICS_DEPTH], names=names_count(language)
     )
