@@ -193,6 +193,11 @@ def main() -> int:
             f" (+{100 * (shipped.recall_at_5 - plain.recall_at_5):.1f} points),"
             f" MRR x{shipped.mrr / plain.mrr:.3f}"
         )
+        print(
+            f"answers shown as tentative: {shipped.tentative_answerable:.2f} of those to"
+            f" answerable questions, {shipped.tentative_unanswerable:.2f} of those to"
+            " out-of-scope ones"
+        )
         if args.misses and name == "tune":
             _print_misses(service, questions, shipped)
     return 0

@@ -128,6 +128,8 @@ class Outcome:
     answer: str = ""
     #: Whether the message was read together with the previous one (conversation items).
     merged: bool | None = None
+    #: Whether the answer was shown as tentative (see `retrieval.qa.TENTATIVE_MARGIN`).
+    tentative: bool = False
 
 
 @dataclass
@@ -143,6 +145,10 @@ class Scores:
     key_facts: float
     conversations_right: float
     markdown_answers: int
+    #: Of the answers given (standalone and conversation items), the share shown as
+    #: tentative: for answerable questions (ideally low) and out-of-scope ones (ideally high).
+    tentative_answerable: float = 0.0
+    tentative_unanswerable: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     per_question: dict[str, int | None] = field(default_factory=dict)  # qid -> first hit rank
 
@@ -152,7 +158,13 @@ def pipeline_outcome(service: QAService, question: EvalQuestion) -> Outcome:
     it searched (for recall) and the answer it gives (for abstention and key facts)."""
     retrieval, searched = service.retrieve_turn(question.question, k=10, previous=question.previous)
     answer = service.ask(question.question, previous=question.previous)
-    return Outcome(retrieval.hits, answer.answered, answer.answer, searched != question.question)
+    return Outcome(
+        retrieval.hits,
+        answer.answered,
+        answer.answer,
+        searched != question.question,
+        answer.tentative,
+    )
 
 
 def first_relevant_rank(question: EvalQuestion, hits: Sequence[Hit], depth: int = 10) -> int | None:
@@ -178,9 +190,12 @@ def evaluate(questions: Sequence[EvalQuestion], run: Callable[[EvalQuestion], Ou
     conversations: list[bool] = []
     ranks: dict[str, int | None] = {}
     markdown = 0
+    tentative: dict[bool, list[bool]] = {True: [], False: []}
     for question in questions:
         outcome = run(question)
         markdown += outcome.answered and has_markdown(outcome.answer)
+        if outcome.answered:
+            tentative[question.answerable].append(outcome.tentative)
         rank = first_relevant_rank(question, outcome.hits)
         if question.previous is not None:
             right = rank is not None and rank <= 5 if question.answerable else not outcome.answered
@@ -210,6 +225,8 @@ def evaluate(questions: Sequence[EvalQuestion], run: Callable[[EvalQuestion], Ou
         key_facts=_mean(facts),
         conversations_right=_mean(conversations),
         markdown_answers=markdown,
+        tentative_answerable=_mean(tentative[True]),
+        tentative_unanswerable=_mean(tentative[False]),
         counts={
             "answerable": totals[True],
             "unanswerable": totals[False],

@@ -171,12 +171,15 @@ def _sections(chunks: Mapping[str, Chunk]) -> dict[tuple[str, str, int], tuple[C
 
 
 def section_scores(
-    chunks: Mapping[str, Chunk], rankings: Mapping[str, Sequence[tuple[str, float]]]
+    chunks: Mapping[str, Chunk],
+    rankings: Mapping[str, Sequence[tuple[str, float]]],
+    similarities: Mapping[str, float],
 ) -> dict[tuple[str, str, int], float]:
-    """Each section's fused score from its units' and its own scores (see the module doc)."""
+    """Each section's fused score from its units' and its own `similarities` (those of
+    `chunk_similarities`) and the lexical ranking (see the module doc)."""
     units: dict[tuple[str, str, int], list[float]] = {}
     whole: dict[tuple[str, str, int], float] = {}
-    for chunk_id, cosine in chunk_similarities(rankings).items():
+    for chunk_id, cosine in similarities.items():
         chunk = chunks[chunk_id]
         if chunk.is_section:
             whole[chunk.section_key] = cosine
@@ -352,12 +355,12 @@ class HybridRetriever:
         """The top `k` sections for per-method unit rankings, keeping each method's best score."""
         snapshot = self._current()
         chunks = snapshot.chunks
-        fused = section_scores(chunks, rankings)
+        unit_scores = chunk_similarities(rankings)
+        fused = section_scores(chunks, rankings, unit_scores)
         for key in fused:
             if key[0] in snapshot.originals:
                 fused[key] -= DIGEST_YIELD
         best = sorted(fused, key=lambda key: (-fused[key], key))[:k]
-        unit_scores = chunk_similarities(rankings)
         signals: dict[str, dict[str, float]] = {}
         for method, scored in rankings.items():
             for chunk_id, score in scored:

@@ -62,6 +62,12 @@ STANDALONE_SIMILARITY = 0.8575
 #: for the standalone ones and by at least 0.034 for the follow-ups; this is the midpoint.
 CONTEXT_GAIN = 0.024
 
+#: An answer whose evidence clears its bar by less than this is shown as tentative ("closest
+#: match only"): the tenth percentile of the margins of the tuning part's answered answerable
+#: questions, so the caveat stays rare on good answers (see bench/retrieval.py for what it
+#: flags on the test part).
+TENTATIVE_MARGIN = 0.019
+
 #: Sections whose text is checked for the question's specific subjects.
 SPECIFICS_DEPTH = 3
 
@@ -104,6 +110,9 @@ class Answer:
     nearest: list[Source] = dataclasses.field(default_factory=list)
     #: The question as searched: with the previous one when it was read as a follow-up.
     searched: str = ""
+    #: True when the evidence only just cleared the bar (`TENTATIVE_MARGIN`): the passages
+    #: are the closest the documents come, and may not answer exactly what was asked.
+    tentative: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON shape (a contract other checks rely on)."""
@@ -174,7 +183,10 @@ class QAService:
         if text is None:
             text = extractive_answer(searched, retrieval.hits)
         text, sources = _cited(text, [self._source(hit) for hit in retrieval.hits])
-        return Answer(question, text, True, language, sources, [], searched=searched)
+        tentative = self._abstention.margin(retrieval.evidence) < TENTATIVE_MARGIN
+        return Answer(
+            question, text, True, language, sources, [], searched=searched, tentative=tentative
+        )
 
     def retrieve(
         self, question: str, *, k: int = 5, previous: str | None = None, language: str = ""
@@ -230,6 +242,10 @@ class QAService:
     def abstention(self) -> AbstentionPolicy:
         """The policy deciding when the evidence is too weak to answer."""
         return self._abstention
+
+    def with_abstention(self, abstention: AbstentionPolicy) -> QAService:
+        """The same index and writer under another abstention policy (to compare policies)."""
+        return QAService(self._index, abstention=abstention, writer=self._writer)
 
     def methods_for(self, language: str) -> list[str]:
         """The rankings fused for a question in `language` (see `retrieval_methods`)."""

@@ -118,7 +118,8 @@ def _answer_lines(qa: QAService, lines: TextIO, out: TextIO, *, k: int) -> int:
 
 def format_answer(answer: Answer) -> str:
     """The answer and its numbered sources, for a terminal."""
-    lines = [answer.answer]
+    caveat = "(Closest match only: the documents may not answer exactly this.)"
+    lines = [caveat, answer.answer] if answer.tentative else [answer.answer]
     if answer.answered:
         lines.append("")
         for number, source in enumerate(answer.sources, 1):

@@ -58,9 +58,9 @@ def ask(turn: Turn, text: str) -> list[Reply]:
     limit = turn.services.settings.icc_question_rate
     with turn.read() as session:
         recent = repo.count_questions_since(session, user_id=turn.user_id, since=now - RATE_WINDOW)
+        if recent >= limit:
+            return [Reply(text=turn.t("rate_limited", limit=limit))]
         previous = follow_up_context(session, user_id=turn.user_id, at=now)
-    if recent >= limit:
-        return [Reply(text=turn.t("rate_limited", limit=limit))]
     answer = turn.services.qa.ask(text, previous=previous)
     with turn.write() as session:
         question = repo.add_question(
@@ -154,6 +154,7 @@ def render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
         ),
     )
     text = join_lines(
+        words("qa_tentative") if answer.tentative else "",
         _quoted_language_line(turn, answer),
         escape(answer.answer),
         "",

@@ -197,6 +197,32 @@ def test_english_quotes_are_announced_in_the_language_of_the_question(
     assert "From the documents" not in answer.text and answer.text.split()[0] != "<i>From"
 
 
+def test_a_tentative_answer_says_so_in_the_language_of_the_question(
+    assistant: Assistant, services: Services, bundled_retrieval: Any
+) -> None:
+    from retrieval.answer import AbstentionPolicy
+    from retrieval.qa import BLENDED, CROSS_LINGUAL, TENTATIVE_MARGIN
+    from retrieval.service import IndexServices
+
+    qa = bundled_retrieval.qa
+    english = "How do I start an anti-rumours campaign?"
+    italian = "Come avviare una campagna anti-dicerie nella nostra città?"
+    bars = {
+        BLENDED: qa.retrieve(english).evidence[BLENDED] - TENTATIVE_MARGIN / 2,
+        f"e5{CROSS_LINGUAL}": qa.retrieve(italian).evidence[f"e5{CROSS_LINGUAL}"] - 0.001,
+    }
+    borderline = qa.with_abstention(AbstentionPolicy(bars))
+    services.__dict__["retrieval"] = IndexServices(borderline, bundled_retrieval.library)
+    [reply] = Chat(assistant, user_id=100, language="en").send(english)
+    assert reply.text.startswith("⚠️ <i>Closest match only:") and "[1]" in reply.text
+    [reply] = Chat(assistant, user_id=200, language="fr").send(italian)
+    assert reply.text.startswith("⚠️ <i>Solo la corrispondenza più vicina:")
+    assert "Estratti dai documenti (in inglese)" in reply.text
+    services.__dict__["retrieval"] = bundled_retrieval
+    [reply] = Chat(assistant, user_id=300, language="en").send(english)
+    assert "Closest match only" not in reply.text
+
+
 @pytest.mark.usefixtures("with_index")
 def test_an_uncovered_french_question_is_told_so_in_french_only(assistant: Assistant) -> None:
     from retrieval.service import NOT_COVERED_TEXT

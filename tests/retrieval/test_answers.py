@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.answer import AbstentionPolicy
+from retrieval.qa import BLENDED, TENTATIVE_MARGIN
 from retrieval.service import QAService, build_qa_service
 
 
@@ -86,6 +88,26 @@ def test_a_specific_subject_the_passages_never_mention_is_not_covered(
 def test_a_word_the_corpus_never_uses_no_longer_vetoes_a_covered_question(qa: QAService) -> None:
     answer = qa.ask("What are the three interlinked values behind an intercultural city?")
     assert answer.answered
+
+
+def test_an_answer_that_only_just_clears_its_bar_is_tentative(qa: QAService) -> None:
+    question = "How do I start an anti-rumours strategy in my city?"
+    score = qa.retrieve(question).evidence[BLENDED]
+    confident = qa.with_abstention(AbstentionPolicy({BLENDED: score - 2 * TENTATIVE_MARGIN}))
+    borderline = qa.with_abstention(AbstentionPolicy({BLENDED: score - TENTATIVE_MARGIN / 2}))
+    sure, unsure = confident.ask(question), borderline.ask(question)
+    assert sure.answered and not sure.tentative
+    assert unsure.answered and unsure.tentative
+    assert unsure.answer == sure.answer and unsure.sources == sure.sources  # only the caveat
+    assert not qa.with_abstention(AbstentionPolicy({BLENDED: score + 0.001})).ask(question).answered
+
+
+def test_the_margin_is_how_far_the_best_method_clears_its_bar() -> None:
+    policy = AbstentionPolicy({"e5": 0.80, "e5@xl": 0.70})
+    assert policy.margin({"e5": 0.85}) == pytest.approx(0.05)
+    assert policy.margin({"e5": 0.78, "e5@xl": 0.75}) == pytest.approx(0.05)
+    assert policy.margin({"bm25": 9.0}) == float("-inf") and policy.is_weak({"bm25": 9.0})
+    assert policy.is_weak({"e5": 0.79}) and not policy.is_weak({"e5": 0.80})
 
 
 def test_follow_up_uses_the_previous_question(qa: QAService) -> None:

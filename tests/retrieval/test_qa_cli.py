@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -74,3 +75,14 @@ def test_ingest_reports_added_unchanged_and_bad_files(data_dir: Path, tmp_path: 
 def test_bad_k_is_a_clean_error(data_dir: Path) -> None:
     result = _run(data_dir, "ask", "What is the ICC Index?", "-k", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_plain_text_marks_a_tentative_answer() -> None:
+    from bot.commands.qa import format_answer
+    from retrieval.qa import Answer, Source
+
+    source = Source("doc", "A document", "Doc", "Part 1", None, "https://example.org", "Text.", 0.9)
+    answer = Answer("q?", "Text. [1]", True, "en", [source], [])
+    assert format_answer(answer).startswith("Text. [1]\n\n[1] Doc — Part 1  https://example.org")
+    tentative = format_answer(dataclasses.replace(answer, tentative=True))
+    assert tentative.startswith("(Closest match only") and "Text. [1]" in tentative

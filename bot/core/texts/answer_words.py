@@ -25,11 +25,16 @@ QUOTED_IN_ENGLISH: dict[str, str] = {
 #: The keys of a reply to a question (`bot.core.qa_flow.render_answer` words them all so).
 ANSWER_KEYS = (
     "qa_not_covered", "qa_closest", "qa_rephrase", "qa_heading_sources", "qa_digest_of",
+    "qa_tentative",
     "btn_sources", "btn_helpful", "btn_not_helpful",
 )  # fmt: skip
 
 ANSWER_WORDS: dict[str, dict[str, str]] = {
     "es": {
+        "qa_tentative": (
+            "⚠️ <i>Solo la coincidencia más cercana: puede que los documentos no respondan"
+            " exactamente a esto. Compruebe las fuentes antes de basarse en ello.</i>"
+        ),
         "qa_not_covered": (
             "No he encontrado esto en los documentos del ICC que tengo, así que prefiero no "
             "adivinar."
@@ -44,6 +49,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 No útil",
     },
     "it": {
+        "qa_tentative": (
+            "⚠️ <i>Solo la corrispondenza più vicina: i documenti potrebbero non rispondere"
+            " esattamente a questo. Controlli le fonti prima di basarsi su questa risposta.</i>"
+        ),
         "qa_not_covered": (
             "Non ho trovato questa informazione nei documenti ICC che ho, quindi preferisco non "
             "tirare a indovinare."
@@ -58,6 +67,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Non utile",
     },
     "de": {
+        "qa_tentative": (
+            "⚠️ <i>Nur die nächstliegende Stelle: Die Dokumente beantworten dies vielleicht nicht"
+            " genau. Prüfen Sie die Quellen, bevor Sie sich darauf stützen.</i>"
+        ),
         "qa_not_covered": (
             "Das habe ich in den ICC-Dokumenten, die mir vorliegen, nicht gefunden, und ich "
             "möchte nicht raten."
@@ -73,6 +86,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Nicht hilfreich",
     },
     "pt": {
+        "qa_tentative": (
+            "⚠️ <i>Apenas a correspondência mais próxima: os documentos podem não responder"
+            " exatamente a isto. Verifique as fontes antes de se basear nisto.</i>"
+        ),
         "qa_not_covered": (
             "Não encontrei isto nos documentos do ICC de que disponho, por isso prefiro não "
             "adivinhar."
@@ -87,6 +104,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Não útil",
     },
     "pl": {
+        "qa_tentative": (
+            "⚠️ <i>Tylko najbliższe dopasowanie: dokumenty mogą nie odpowiadać dokładnie"
+            " na to pytanie. Sprawdź źródła, zanim na tym oprzesz.</i>"
+        ),
         "qa_not_covered": (
             "Nie znalazłem tego w dokumentach ICC, którymi dysponuję, więc wolę nie zgadywać."
         ),
@@ -99,6 +120,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Nieprzydatne",
     },
     "uk": {
+        "qa_tentative": (
+            "⚠️ <i>Лише найближчий збіг: документи можуть не відповідати саме на"
+            " це. Перевірте джерела, перш ніж на це спиратися.</i>"
+        ),
         "qa_not_covered": "Я не знайшов цього в документах ICC, які маю, тож волію не вгадувати.",
         "qa_closest": "Найближчі фрагменти, які я знайшов (вони <b>не</b> відповідають на ваше "
         "запитання):",
@@ -110,6 +135,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Не корисно",
     },
     "nl": {
+        "qa_tentative": (
+            "⚠️ <i>Alleen de dichtstbijzijnde overeenkomst: de documenten beantwoorden dit"
+            " misschien niet precies. Controleer de bronnen voordat u erop vertrouwt.</i>"
+        ),
         "qa_not_covered": "Ik heb dit niet gevonden in de ICC-documenten die ik heb, dus ik "
         "gok liever niet.",
         "qa_closest": "De dichtstbijzijnde passages die ik vond (ze beantwoorden uw vraag "

@@ -93,6 +93,10 @@ TEXTS: dict[str, str] = {
         "I could not find this in the ICC documents I have, so I would rather not guess."
     ),
     "qa_closest": "The nearest passages I found (they do <b>not</b> answer your question):",
+    "qa_tentative": (
+        "⚠️ <i>Closest match only: the documents may not answer exactly this. Check the "
+        "sources before relying on it.</i>"
+    ),
     "qa_quoted_in": "<i>From the documents (in {language}):</i>",
     "qa_quoted_original": "<i>From the documents (in their original language):</i>",
     "language_in_en": "English",

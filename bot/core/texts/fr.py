@@ -115,6 +115,10 @@ TEXTS: dict[str, str] = {
         "Les passages les plus proches que j'ai trouvés (ils ne répondent <b>pas</b> à votre "
         "question) :"
     ),
+    "qa_tentative": (
+        "⚠️ <i>Correspondance approximative : les documents ne répondent peut-être pas "
+        "exactement à cette question. Vérifiez les sources avant de vous y fier.</i>"
+    ),
     "qa_quoted_in": "<i>Extraits des documents (en {language}) :</i>",
     "qa_quoted_original": "<i>Extraits des documents (dans leur langue d'origine) :</i>",
     "language_in_en": "anglais",
