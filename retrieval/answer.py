@@ -50,6 +50,13 @@ _ANAPHORA = re.compile(
     r"(?:\S+\s+){0,3}(?:it|its|this|these|those|they|their|them|such|he|she|his|her|both)\b)",
     re.IGNORECASE,
 )
+#: A digest's note on its own reading ("The paragraphs that could be read make four points:",
+#: "Further chapters follow (their titles could not be verified for this digest)."): true of
+#: the digest, not an answer to anyone's question, so never quoted as one.
+_READING_NOTE = re.compile(
+    r"could (?:not |only )?be (?:read|verified)|not summarised here|follow in the text",
+    re.IGNORECASE,
+)
 _YEAR_OR_NUMBER = re.compile(r"\b\d[\d.,/]*\d\b|\b\d\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]+)*\b")
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zà-ÿ]{2,}(?:[-'][A-Z]?[a-zà-ÿ]+)*\b")
@@ -436,7 +443,13 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
             break
         units = sections[n][0]
         group = _list_of(units, index, ANSWER_CHARS) or _with_antecedents(units, index)
-        extra = [i for i in group if i not in chosen.get(n, ()) and units[i].text not in seen]
+        extra = [
+            i
+            for i in group
+            if i not in chosen.get(n, ())
+            and units[i].text not in seen
+            and not _READING_NOTE.search(units[i].text)
+        ]
         cost = sum(len(units[i].text) + 1 for i in extra)
         if not extra or (chosen and used + cost > ANSWER_CHARS):
             continue

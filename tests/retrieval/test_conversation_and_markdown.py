@@ -225,6 +225,20 @@ def test_a_sentence_split_at_a_semicolon_is_quoted_whole() -> None:
     )
 
 
+def test_a_digest_note_on_its_own_reading_is_never_quoted() -> None:
+    hit = _section(
+        [(0, "The paragraphs that could be read make four points:"), (0, "• Spaces for dialogue"),
+         (0, "• Free expression"), (0, "Further points follow in the text."),
+         (1, "Its chapter titles could not be verified."), (1, "The manual has five parts.")],
+        best=0,
+        closeness=[0.9, 0.88, 0.87, 0.86, 0.89, 0.85],
+    )  # fmt: skip
+    answer = extractive_answer("what does it recommend?", [hit])
+    assert "• Spaces for dialogue\n• Free expression" in answer
+    assert "The manual has five parts." in answer
+    assert "could" not in answer and "follow in the text" not in answer
+
+
 def test_a_source_note_never_leads_and_follows_the_statement_it_documents() -> None:
     hit = _section(
         [(0, "The ICC started the brief for its Polish cities."), (0, "It covers housing."),
