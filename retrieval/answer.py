@@ -130,7 +130,10 @@ _ASKS_MONEY = re.compile(
 #: "How much" near a word for money paid or received ("¿y de cuánto fue la subvención?", "how
 #: much did each city get?"): a sum asked for in words the list above lacks. Tuning part: one
 #: more out-of-scope follow-up refused, no answerable question vetoed.
-_HOW_MUCH = r"(?:how much|combien|cu[aá]nt[oa]s?|quant[oa]|wie ?viel\w*|ile|скільки)"
+_HOW_MUCH = (
+    r"(?:how much|how (?:big|large|high)|combien|cu[aá]nt[oa]s?|quant[oa]|wie ?viel\w*|ile|"
+    r"скільки)"
+)
 _PAID = (
     r"(?:grants?|subsid\w*|subvention\w*|subvenci\w*|sovvenzion\w*|contribut\w*|zusch[uü]ss\w*|"
     r"dotacj\w*|dofinansowan\w*|грант\w*|субсид\w*|subs[ií]dio\w*|salar\w*|salaire\w*|"

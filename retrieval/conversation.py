@@ -61,18 +61,45 @@ _OWN_TOPIC = re.compile(
 _POINTERS = frozenset(
     (
         "it", "its", "they", "them", "their", "this", "that", "these", "those",
-        "ça", "cela", "ceci", "celui", "celle", "ceux", "ils", "elles",
+        "ça", "ca", "cela", "ceci", "celui", "celle", "ceux", "elle", "ils", "elles",
         # an object pronoun elided before its auxiliary: "qui l'a mis à jour ?", "chi l'ha scritto?"
         *(f"l{a}{verb}" for a in "'’" for verb in ("a", "ont", "avait", "ha", "hanno", "aveva")),
         "questo", "questa", "questi", "queste", "ciò", "quello", "quella", "quelli", "loro",
         "eso", "esto", "ello", "ellos", "ellas", "estos", "estas", "esos", "esas",
         "isso", "isto", "eles", "elas",
-        "dies", "diese", "dieses", "diesen", "damit", "dabei", "davon", "dazu", "dafür",
+        "il", "es", "dies", "diese", "dieses", "diesen", "damit", "dabei", "davon", "dazu", "dafür",
         "darüber", "daran",
         "це", "цього", "цим", "вони", "їх",
         "tego", "tym", "oni", "one",
     )
 )  # fmt: skip
+#: Pronouns that also serve as a dummy subject or in a question's inversion, which point back
+#: only outside those uses: French "il" ("il compte combien de membres ?", not "il y a",
+#: "il faut"), German "es" ("wer hat es gegründet?", not "gibt es"), and the inverted subject
+#: of "peut-elle" or "a-t-il", which names nothing before.
+_IMPERSONAL = re.compile(
+    r"\bil\s+(?:y|faut|fallait|s['’]agit|semble|para[iî]t|est\s+\w+\s+de)\b|"
+    r"\b(?:gibt|gab|geht|ging|handelt)\s+es\b|\bes\s+(?:gibt|gab|geht|ging|handelt)\b|"
+    r"-(?:t-)?(?:il|elle|ils|elles|es)\b",
+    re.IGNORECASE,
+)
+#: An object pronoun right after "who" ("quem o escreveu?", "¿quién lo escribió?", "chi lo
+#: coordina?", "qui le finance ?") or Spanish "lo" after another question word ("¿cuándo lo
+#: aprobaron?"): there "o", "la" or "le" is a pronoun, not the article it is elsewhere.
+_OBJECT_POINTER = re.compile(
+    r"\b(?:quem|quién|quien|chi|qui)\s+(?:o|a|os|as|lo|la|los|las|le|les|li)\s+"
+    r"(?!que\b|qué\b|che\b)\w|\b(?:cómo|cuándo|dónde|cuando|donde)\s+lo\s+\w",
+    re.IGNORECASE,
+)
+#: Pointers that are another word in other languages: "il" is "the" in Italian, "es" is "is"
+#: in Spanish, "one" is a number in English; each points back only in a message in its
+#: language.
+_POINTER_LANGUAGES = {
+    "il": frozenset({"fr"}),
+    "ca": frozenset({"fr"}),
+    "es": frozenset({"de"}),
+    "one": frozenset({"pl"}),
+}
 #: One-letter openings that are a conjunction in some languages but an article or a
 #: preposition in others: "o" is "or" in Spanish and Italian but "the" in Portuguese ("o que
 #: foi o projeto STEPS?"); "a" is "and" in Polish but "to" or "the" elsewhere ("A che ora...",
@@ -195,8 +222,17 @@ def is_elliptical(message: str) -> bool:
     # A pronoun points back unless the message names its own subject ("what does the CDADI
     # do and when was it created?") or a first clause of its own names what it refers to
     # ("What is systemic discrimination and how can a city detect it?").
-    pointers = {w.lower() for w in _WORD.findall(_first_clause(message))} & _POINTERS
-    return bool(pointers) and not specifics(message, names=True)
+    clause = _IMPERSONAL.sub(" ", _first_clause(message))
+    language = detect_language(message, default="")
+    pointers = {
+        w
+        for w in {w.lower() for w in _WORD.findall(clause)} & _POINTERS
+        if language in _POINTER_LANGUAGES.get(w, (language,))
+    }
+    # A year or a number is not a subject ("il compte combien de membres en 2025 ?"), and
+    # German capitalises every noun.
+    named = [s for s in specifics(message, names=language != "de") if not s[0].isdigit()]
+    return bool(pointers or _OBJECT_POINTER.search(clause)) and not named
 
 
 def _names_no_topic(message: str) -> bool:

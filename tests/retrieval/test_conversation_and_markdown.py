@@ -29,7 +29,10 @@ from retrieval.qa import Source, _cited
      "o en Madrid?", "a co z Lublinem?", "also, when was it adopted by the ministers?",
      "qui l'a mis à jour ?", "und wie viele Städte wurden damit schon ausgewertet?",
      "and what about the city of Lisbon?", "¿y qué hay de Lisboa en Portugal?",
-     "Thanks — and for Lyon?"],
+     "Thanks — and for Lyon?", "elle est contraignante pour les États ?",
+     "il compte combien de membres en 2025 ?", "ca prend combien de temps a remplir ?",
+     "Wer hat es gegründet, und in welchem Jahr?", "quem o escreveu e quando saiu?",
+     "¿quién lo escribió?", "¿cuándo lo aprobaron?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -46,7 +49,12 @@ def test_continuations_are_elliptical(message: str) -> None:
      "examples of intercultural mediation", "o que foi o projeto STEPS?",
      "A che ora chiude l'anagrafe il sabato mattina?", "also, how does a city join the network?",
      "and what does Congress Resolution 280 actually say?",
-     "Thanks. A new question: what is the Index?"],
+     "Thanks. A new question: what is the Index?",
+     "Comment une ville peut-elle adhérer au réseau ?", "Il faut faire quoi pour adhérer ?",
+     "Quand le réseau a-t-il été créé ?", "Gibt es Beispiele aus Deutschland?",
+     "¿Qué es la estrategia antirrumores?", "Come funziona il programma ICC?",
+     "how is the 2022 recommendation different from the 2015 one",
+     "Quem organiza a rede portuguesa de cidades interculturais?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
