@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from retrieval.chunking import Chunk, split_sentences
+from retrieval.chunking import Chunk, is_cut, split_sentences
 from retrieval.hybrid import Hit
 from retrieval.markdown import BULLET, is_provenance
 
@@ -33,9 +33,6 @@ SECTION_PRIOR = 1.0
 #: More units of a section join its best one while at most this far behind it and they fit.
 #: Tuning part, share of key facts held: 0.63 (best unit only), 0.68 (0.05), 0.69 (0.08-0.12).
 UNIT_GAP = 0.08
-
-#: How a complete sentence (or a list's lead-in) ends; a unit ending otherwise was cut.
-_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", '"', "”", ")", "»")
 
 #: Evidence key: how many of the question's specific subjects the passages found never mention.
 MISSING_SPECIFICS = "missing_specifics"
@@ -309,14 +306,6 @@ class AbstentionPolicy:
         )
 
 
-def _is_cut(unit: Chunk) -> bool:
-    """Whether a unit does not end a statement (a long sentence or list item split at a comma
-    or a semicolon; a list item may end on ";"); callers check that the next unit continues
-    it rather than opening a new item."""
-    text = unit.text.rstrip()
-    return not text.endswith(_SENTENCE_ENDS) or (text.endswith(";") and not text.startswith(BULLET))
-
-
 def _in_item(units: Sequence[Chunk], index: int) -> bool:
     """Whether a unit is a later part of a list item (a long item is split into several
     units: "Ansan also offers Korean classes." under "• Ansan (Korea): ..."): it is read
@@ -336,7 +325,7 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     first = index
     while first > 0 and units[first - 1].block == units[first].block:
         text = units[first].text
-        cut = _is_cut(units[first - 1]) and not text.startswith(BULLET)
+        cut = is_cut(units[first - 1]) and not text.startswith(BULLET)
         if not (cut or _in_item(units, first) or text[:1].islower() or _ANAPHORA.match(text)):
             break
         first -= 1
@@ -347,7 +336,7 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
         and units[last + 1].block == units[last].block
         and not units[last + 1].text.startswith(BULLET)
         and (
-            _is_cut(units[last]) or _in_item(units, last + 1) or is_provenance(units[last + 1].text)
+            is_cut(units[last]) or _in_item(units, last + 1) or is_provenance(units[last + 1].text)
         )
     ):
         last += 1

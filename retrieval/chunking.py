@@ -202,6 +202,18 @@ def chunk_document(document: LoadedDocument, *, chunk_size: int = UNIT_CHARS) ->
     return chunks
 
 
+#: How a complete sentence (or a list's lead-in) ends; a unit ending otherwise was cut.
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", '"', "”", ")", "»")
+
+
+def is_cut(unit: Chunk) -> bool:
+    """Whether a unit does not end a statement (a long sentence or list item split at a comma
+    or a semicolon; a list item may end on ";"); callers check that the next unit continues
+    it rather than opening a new item."""
+    text = unit.text.rstrip()
+    return not text.endswith(_SENTENCE_ENDS) or (text.endswith(";") and not text.startswith(BULLET))
+
+
 def join_units(units: Sequence[Chunk]) -> str:
     """Units of one section, in reading order, as its text: a block's sentences on one line,
     each list item and table row on its own, blocks on separate lines."""

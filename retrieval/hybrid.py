@@ -15,6 +15,7 @@ the abstention decision.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -23,9 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse  # already loaded: bm25s (retrieval.lexical) computes with it
 
-from retrieval.chunking import Chunk, join_units
+from retrieval.chunking import Chunk, is_cut, join_units
 from retrieval.embedders import TERMS_FEATURES, Embedder, LatentTermsEmbedder, unpack_terms
 from retrieval.lexical import BM25Index
+from retrieval.markdown import BULLET
 from retrieval.originals import originals
 from retrieval.stores import ChunkStore
 
@@ -160,6 +162,34 @@ class _Snapshot:
     version: str = ""
     #: Digest doc id -> the uploaded original that supersedes it (see `retrieval.originals`).
     originals: Mapping[str, str] = field(default_factory=dict)
+    #: Fragment id -> the unit whose sentence it ends (see `_fragments`).
+    fragments: Mapping[str, str] = field(default_factory=dict)
+
+
+#: A unit of at most this many words that ends a sentence begun in the unit before it
+#: ("Loures).", "the Russian version),") is a leftover: too short to mean anything alone.
+LEFTOVER_WORDS = 4
+
+
+def _fragments(
+    sections: Mapping[tuple[str, str, int], Sequence[Chunk]],
+) -> dict[str, str]:
+    """Each fragment's id -> the id of the unit whose sentence it ends (see `LEFTOVER_WORDS`).
+
+    An embedding of two or three leftover words sits close to almost any question (one scored
+    0.90 against "What is the anti-rumours method?", above every unit that answers it), so a
+    fragment is scored no higher than the unit it continues."""
+    found: dict[str, str] = {}
+    for units in sections.values():
+        for before, unit in itertools.pairwise(units):
+            if (
+                is_cut(before)
+                and before.block == unit.block
+                and not unit.text.startswith(BULLET)
+                and len(unit.text.split()) <= LEFTOVER_WORDS
+            ):
+                found[unit.chunk_id] = before.chunk_id
+    return found
 
 
 def _sections(chunks: Mapping[str, Chunk]) -> dict[tuple[str, str, int], tuple[Chunk, ...]]:
@@ -260,9 +290,10 @@ class HybridRetriever:
             )
             for name, embedder in self._embedders.items()
         }
+        sections = _sections(chunks)
         with self._lock:
             self._snapshot = _Snapshot(
-                chunks, bm25, dense, _sections(chunks), version, originals(chunks)
+                chunks, bm25, dense, sections, version, originals(chunks), _fragments(sections)
             )
 
     def _current(self) -> _Snapshot:
@@ -356,6 +387,9 @@ class HybridRetriever:
         snapshot = self._current()
         chunks = snapshot.chunks
         unit_scores = chunk_similarities(rankings)
+        for fragment, whole in snapshot.fragments.items():
+            if fragment in unit_scores and whole in unit_scores:
+                unit_scores[fragment] = min(unit_scores[fragment], unit_scores[whole])
         fused = section_scores(chunks, rankings, unit_scores)
         for key in fused:
             if key[0] in snapshot.originals:

@@ -170,3 +170,10 @@ def test_a_fragment_is_read_with_the_previous_question_only_when_that_matches_be
     keywords = qa.ask("anti-rumours agent training", previous=flood)
     assert keywords.searched == "anti-rumours agent training"
     assert keywords.sources[0].doc_id == "method-anti-rumours"
+
+
+def test_a_leftover_few_words_never_lift_their_section(qa: QAService) -> None:
+    # "Loures)." ends a cut sentence of the publication list; alone it sat at 0.90 to this
+    # question and put "Publication facts" first, above the strategy's definition.
+    answer = qa.ask("C'est quoi la méthode anti-rumeurs ?")
+    assert answer.answered and answer.sources[0].section != "Publication facts"

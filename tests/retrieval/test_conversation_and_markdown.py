@@ -274,3 +274,17 @@ def test_a_list_item_split_at_a_semicolon_is_quoted_whole() -> None:
     )  # fmt: skip
     answer = extractive_answer("police trust?", [hit])
     assert "16% non-Spanish; its police explain every identity check." in answer
+
+
+def test_a_leftover_that_ends_a_cut_sentence_is_a_fragment_of_it() -> None:
+    from retrieval.hybrid import _fragments
+
+    units = [
+        Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=block)
+        for n, (block, text) in enumerate(
+            [(0, "The guide was edited by Ana,"), (0, "Loures)."), (0, "• Real equality"),
+             (1, "A new paragraph."), (1, "Short and whole."), (2, "Cut across blocks,"),
+             (3, "next block.")]
+        )
+    ]  # fmt: skip
+    assert _fragments({("doc", "S", 0): tuple(units)}) == {"u:1": "u:0"}
