@@ -215,7 +215,8 @@ def is_elliptical(message: str) -> bool:
     if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
         return False
     opening = _OPENING.match(message)
-    if opening and not _asks_own_question(message, opening, len(words)):
+    language = detect_language(message, default="")
+    if opening and not _asks_own_question(message, opening, len(words), language):
         return True
     if _names_no_topic(message):
         return True
@@ -223,7 +224,6 @@ def is_elliptical(message: str) -> bool:
     # do and when was it created?") or a first clause of its own names what it refers to
     # ("What is systemic discrimination and how can a city detect it?").
     clause = _IMPERSONAL.sub(" ", _first_clause(message))
-    language = detect_language(message, default="")
     pointers = {
         w
         for w in {w.lower() for w in _WORD.findall(clause)} & _POINTERS
@@ -241,7 +241,7 @@ def _names_no_topic(message: str) -> bool:
     return bool(words) and all(w in _TOPICLESS or w in _INTERROGATIVES for w in words)
 
 
-def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool:
+def _asks_own_question(message: str, opening: re.Match[str], words: int, language: str) -> bool:
     """Whether a message asks its own question although it opens like a continuation: its
     one-letter opening is an article or a preposition in its language ("o que foi o projeto
     STEPS?"), its request for examples names their topic ("examples of mediation"), or it is
@@ -254,7 +254,6 @@ def _asks_own_question(message: str, opening: re.Match[str], words: int) -> bool
     On the tuning part's 341 standalone questions, one is read as a follow-up.
     """
     first = opening.group("word").lower()
-    language = detect_language(message, default="")
     if language in _NOT_CONJUNCTION_IN.get(first, ()):
         return True
     if first in _ASKS_EXAMPLES:
