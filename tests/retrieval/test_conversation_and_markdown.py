@@ -132,6 +132,12 @@ def _hit(text: str) -> Hit:
         ("What does article 5 of the act say?", "Article 6 of the convention says...", True),
         ("What does article 5 of the act say?", "Under Article 5, cities must...", False),
         ("How do cities join the network?", "Cities apply by letter.", False),
+        # the present is what no dated passage holds, however close it comes
+        ("Who chairs the committee right now?", "Since 2025 it is currently chaired by X.", True),
+        ("et qui le préside aujourd'hui ?", "The council is chaired by the mayor.", True),
+        ("Wie viele Geflüchtete leben aktuell in Neukölln?", "Neukölln hosts refugees.", True),
+        ("Is the guide up to date with the 2022 text?", "The guide follows the 2022 text.", False),
+        ("Who is the 2022 recommendation aimed at now?", "It is aimed at member States.", False),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
