@@ -76,6 +76,10 @@ class AreaResult:
     reason: str
 
 
+#: Share of a check's areas that must have a score for an overall figure to be shown.
+OVERALL_MIN_SCORED = 0.5
+
+
 @dataclass(frozen=True)
 class Result:
     """A whole self-check estimate, with the disclaimer and the weak/strong rule to show."""
@@ -94,6 +98,21 @@ class Result:
             if area.id == area_id:
                 return area
         raise KeyError(f"area '{area_id}' is not in this result")
+
+    @property
+    def scored_areas(self) -> tuple[int, int]:
+        """How many of the areas this check asks about got a score, and how many it asks
+        about: an overall figure resting on one area of seventeen says little."""
+        asked = [area for area in self.areas if area.total]
+        return sum(area.score is not None for area in asked), len(asked)
+
+    @property
+    def overall_meaningful(self) -> bool:
+        """Whether enough of the check's areas got a score (`OVERALL_MIN_SCORED`) for the
+        overall and lens figures to be shown: after "Don't know" almost everywhere, "Overall:
+        0/100" would rest on a single area."""
+        scored, asked = self.scored_areas
+        return scored >= OVERALL_MIN_SCORED * asked
 
     @property
     def weak_areas(self) -> list[AreaResult]:

@@ -165,10 +165,14 @@ def _score_lines(
     turn: Turn, model: IndexModel, result: Result, peers: dict[str, PeerAverage]
 ) -> list[Safe]:
     lines: list[Safe] = []
-    if result.overall is not None:
-        lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
-    if result.lens is not None:
-        lines.append(turn.t("sc_lens", score=f"{result.lens:.0f}"))
+    scored, asked = result.scored_areas
+    if asked > 1 and not result.overall_meaningful:
+        lines.append(turn.t("sc_overall_too_few", scored=scored, total=asked))
+    else:
+        if result.overall is not None:
+            lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
+        if result.lens is not None:
+            lines.append(turn.t("sc_lens", score=f"{result.lens:.0f}"))
     for area in result.areas:
         if area.total == 0:
             continue  # not part of this check

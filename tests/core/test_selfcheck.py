@@ -108,6 +108,20 @@ def test_strong_results_without_a_member_city_ask_no_mentor_consent(
     assert _consents_asked(answer_all(chat, services, "quick", first, best)) == []
 
 
+@pytest.mark.usefixtures("with_index")
+def test_no_overall_figure_rests_on_a_few_answered_areas(chat: Chat, services: Services) -> None:
+    [menu] = chat.send("/selfcheck")
+    [question] = chat.press(button(menu, "Quick"))
+    [question] = answer(chat, services, "quick", question, best)  # one area's first question
+    replies = [question]
+    while step_of(replies[-1]) is not None:
+        replies = chat.press(buttons(replies[-1])["Don't know"])
+    summary = replies[1]
+    assert "Overall: not estimated, only 1 of 17 areas have answers" in summary.text
+    assert "Overall: <b>" not in summary.text and "Intercultural lens:" not in summary.text
+    assert "estimate" in summary.text
+
+
 def test_back_skip_dont_know_pause_and_resume(chat: Chat, services: Services) -> None:
     [menu] = chat.send("/selfcheck")
     [q1] = chat.press(button(menu, "Quick"))

@@ -156,6 +156,7 @@ TEXTS: dict[str, str] = {
     "sc_results_heading": "<b>Your ICC Index self-check: estimated scores</b>",
     "sc_overall": "Overall: <b>{score}</b>/100",
     "sc_lens": "Intercultural lens: <b>{score}</b>/100",
+    "sc_overall_too_few": "Overall: not estimated, only {scored} of {total} areas have answers",
     "sc_area_line": "{marker} {area}: <b>{score}</b>{network}{coverage}",
     "sc_network": " (network {value})",
     "sc_peer": " (member cities {value})",
