@@ -236,7 +236,7 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     (a provision anywhere in them, the others in their `ANSWER_TYPE_UNITS` statements closest
     to the question), or for how things stand today, which no dated passage holds: then the
     passages, however close in topic, cannot answer it."""
-    if _ASKS_NOW.search(asked_part(question)):
+    if asks_about_today(question):
         return True
     text = " ".join(h.text for h in hits)
     for provision in _ASKS_PROVISION.finditer(question):
@@ -247,6 +247,12 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     scored.sort(key=lambda pair: -pair[0])  # ties keep the reading order
     closest = " ".join(t for _, t in scored[:ANSWER_TYPE_UNITS]) or text
     return any(asks.search(question) and not holds.search(closest) for asks, holds in _ANSWER_KINDS)
+
+
+def asks_about_today(question: str) -> bool:
+    """Whether the question asks how things stand today (see `_ASKS_NOW`), which the dated
+    documents cannot say: such a question is refused, and the refusal says why."""
+    return bool(_ASKS_NOW.search(asked_part(question)))
 
 
 def _fold(text: str) -> str:

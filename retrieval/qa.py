@@ -19,6 +19,7 @@ from retrieval.answer import (
     MISSING_SPECIFICS,
     AbstentionPolicy,
     asked_part,
+    asks_about_today,
     closest_topics,
     extractive_answer,
     missing_answer_type,
@@ -113,6 +114,9 @@ class Answer:
     #: True when the evidence only just cleared the bar (`TENTATIVE_MARGIN`): the passages
     #: are the closest the documents come, and may not answer exactly what was asked.
     tentative: bool = False
+    #: True when a refused question asks how things stand today, which the dated documents
+    #: never say (the reply says so rather than "not found").
+    about_today: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON shape (a contract other checks rely on)."""
@@ -263,6 +267,7 @@ class QAService:
             closest_topics=closest_topics(retrieval.hits),
             nearest=[self._source(hit) for hit in retrieval.hits[:NEAREST_SHOWN]],
             searched=searched,
+            about_today=asks_about_today(question),
         )
 
     @staticmethod

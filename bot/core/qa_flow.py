@@ -133,9 +133,8 @@ def render_answer(turn: Turn, answer: Answer, question_id: int) -> Reply:
             for source in answer.nearest[:3]
         ]
         closest = join_lines(words("qa_closest"), *nearest) if nearest else ""
-        return Reply(
-            text=join_lines(words("qa_not_covered"), "", closest, "", words("qa_rephrase"))
-        )
+        refusal = words("qa_not_today" if answer.about_today else "qa_not_covered")
+        return Reply(text=join_lines(refusal, "", closest, "", words("qa_rephrase")))
     lines = [
         turn.t(
             "qa_source_line",

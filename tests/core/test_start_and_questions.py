@@ -243,3 +243,14 @@ def test_an_uncovered_italian_question_is_told_so_in_italian(assistant: Assistan
     [reply] = chat.send("A che ora parte l'ultimo autobus numero 12 dal centro la domenica?")
     assert reply.text.startswith("Non ho trovato questa informazione nei documenti ICC")
     assert "Può riformulare la domanda" in reply.text and "rephrase" not in reply.text
+
+
+@pytest.mark.usefixtures("with_index")
+def test_a_question_about_today_is_told_the_documents_are_dated(assistant: Assistant) -> None:
+    [reply] = Chat(assistant).send("Who chairs the ADI-INT committee today?")
+    assert reply.text.startswith("The ICC documents say how things stood when they were written")
+    assert "The nearest passages I found" in reply.text and "ADI-INT" in reply.text
+    [reply] = Chat(assistant, language="fr").send("Et qui préside le comité ADI-INT aujourd'hui ?")
+    assert reply.text.startswith("Les documents de l'ICC décrivent la situation")
+    [reply] = Chat(assistant, language="en").send("¿Quién preside hoy en día el comité ADI-INT?")
+    assert not reply.text.startswith("Los documentos del ICC dicen")  # "hoy en día": nowadays

@@ -25,12 +25,17 @@ QUOTED_IN_ENGLISH: dict[str, str] = {
 #: The keys of a reply to a question (`bot.core.qa_flow.render_answer` words them all so).
 ANSWER_KEYS = (
     "qa_not_covered", "qa_closest", "qa_rephrase", "qa_heading_sources", "qa_digest_of",
-    "qa_tentative",
+    "qa_tentative", "qa_not_today",
     "btn_sources", "btn_helpful", "btn_not_helpful",
 )  # fmt: skip
 
 ANSWER_WORDS: dict[str, dict[str, str]] = {
     "es": {
+        "qa_not_today": (
+            "Los documentos del ICC dicen cómo estaban las cosas cuando se escribieron, no cómo "
+            "están hoy, así que prefiero no adivinar. La secretaría del ICC o el organismo "
+            "correspondiente lo sabrán."
+        ),
         "qa_tentative": (
             "⚠️ <i>Solo la coincidencia más cercana: puede que los documentos no respondan"
             " exactamente a esto. Compruebe las fuentes antes de basarse en ello.</i>"
@@ -49,6 +54,11 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 No útil",
     },
     "it": {
+        "qa_not_today": (
+            "I documenti ICC dicono com'era la situazione quando sono stati scritti, non com'è "
+            "oggi, quindi preferisco non tirare a indovinare. Il segretariato ICC o l'ente "
+            "interessato lo sapranno."
+        ),
         "qa_tentative": (
             "⚠️ <i>Solo la corrispondenza più vicina: i documenti potrebbero non rispondere"
             " esattamente a questo. Controlli le fonti prima di basarsi su questa risposta.</i>"
@@ -67,6 +77,11 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Non utile",
     },
     "de": {
+        "qa_not_today": (
+            "Die ICC-Dokumente beschreiben den Stand zum Zeitpunkt ihrer Abfassung, nicht den "
+            "heutigen, daher möchte ich nicht raten. Das ICC-Sekretariat oder die zuständige "
+            "Stelle weiß es."
+        ),
         "qa_tentative": (
             "⚠️ <i>Nur die nächstliegende Stelle: Die Dokumente beantworten dies vielleicht nicht"
             " genau. Prüfen Sie die Quellen, bevor Sie sich darauf stützen.</i>"
@@ -86,6 +101,11 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Nicht hilfreich",
     },
     "pt": {
+        "qa_not_today": (
+            "Os documentos do ICC dizem como estavam as coisas quando foram escritos, não como "
+            "estão hoje, por isso prefiro não adivinhar. O secretariado do ICC ou a entidade em "
+            "causa saberá."
+        ),
         "qa_tentative": (
             "⚠️ <i>Apenas a correspondência mais próxima: os documentos podem não responder"
             " exatamente a isto. Verifique as fontes antes de se basear nisto.</i>"
@@ -104,6 +124,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Não útil",
     },
     "pl": {
+        "qa_not_today": (
+            "Dokumenty ICC opisują stan z chwili ich napisania, a nie stan obecny, więc wolę nie "
+            "zgadywać. Sekretariat ICC lub właściwa instytucja będą to wiedzieć."
+        ),
         "qa_tentative": (
             "⚠️ <i>Tylko najbliższe dopasowanie: dokumenty mogą nie odpowiadać dokładnie"
             " na to pytanie. Sprawdź źródła, zanim na tym oprzesz.</i>"
@@ -120,6 +144,10 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Nieprzydatne",
     },
     "uk": {
+        "qa_not_today": (
+            "Документи ICC описують стан справ на момент їх написання, а не сьогоднішній, тож я "
+            "не хочу вгадувати. Секретаріат ICC або відповідна установа знатимуть."
+        ),
         "qa_tentative": (
             "⚠️ <i>Лише найближчий збіг: документи можуть не відповідати саме на"
             " це. Перевірте джерела, перш ніж на це спиратися.</i>"
@@ -135,6 +163,11 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "btn_not_helpful": "👎 Не корисно",
     },
     "nl": {
+        "qa_not_today": (
+            "De ICC-documenten beschrijven hoe het ervoor stond toen ze werden geschreven, niet "
+            "hoe het er nu voor staat, dus ik gok liever niet. Het ICC-secretariaat of de "
+            "betrokken instantie weet het."
+        ),
         "qa_tentative": (
             "⚠️ <i>Alleen de dichtstbijzijnde overeenkomst: de documenten beantwoorden dit"
             " misschien niet precies. Controleer de bronnen voordat u erop vertrouwt.</i>"

@@ -92,6 +92,11 @@ TEXTS: dict[str, str] = {
     "qa_not_covered": (
         "I could not find this in the ICC documents I have, so I would rather not guess."
     ),
+    "qa_not_today": (
+        "The ICC documents say how things stood when they were written, not how they stand "
+        "today, so I would rather not guess. The ICC secretariat or the body concerned will "
+        "know."
+    ),
     "qa_closest": "The nearest passages I found (they do <b>not</b> answer your question):",
     "qa_tentative": (
         "⚠️ <i>Closest match only: the documents may not answer exactly this. Check the "

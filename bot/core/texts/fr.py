@@ -111,6 +111,11 @@ TEXTS: dict[str, str] = {
         "Je n'ai pas trouvé cela dans les documents ICC dont je dispose, et je préfère ne pas "
         "deviner."
     ),
+    "qa_not_today": (
+        "Les documents de l'ICC décrivent la situation au moment où ils ont été écrits, pas "
+        "celle d'aujourd'hui : je préfère ne pas deviner. Le secrétariat de l'ICC ou "
+        "l'organisme concerné pourra vous répondre."
+    ),
     "qa_closest": (
         "Les passages les plus proches que j'ai trouvés (ils ne répondent <b>pas</b> à votre "
         "question) :"
