@@ -138,6 +138,7 @@ def _hit(text: str) -> Hit:
         ("Wie viele Geflüchtete leben aktuell in Neukölln?", "Neukölln hosts refugees.", True),
         ("Is the guide up to date with the 2022 text?", "The guide follows the 2022 text.", False),
         ("Who is the 2022 recommendation aimed at now?", "It is aimed at member States.", False),
+        ("What does the current Step-by-Step guide add?", "The guide adds two areas.", False),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
