@@ -167,17 +167,19 @@ _TOPICLESS = frozenset(
         # French
         "des", "de", "du", "les", "le", "la", "un", "une", "autres", "autre", "plus", "encore",
         "svp", "merci", "ville", "villes", "exemple", "exemples", "cas", "bonnes", "bonne",
-        "pratique", "pratiques", "détails", "il", "y",
+        "pratique", "pratiques", "détails", "il", "y", "t",
         "concrets", "concret", "pourquoi", "avez", "vous",
         # Spanish, Italian, Portuguese
         "algún", "alguna", "algunos", "algunas", "más", "otros", "ciudad", "ciudades",
         "ejemplo", "ejemplos", "buenas", "prácticas", "hay", "qualche", "altri", "altre",
-        "città", "esempio", "esempi", "buone", "pratiche", "ci", "sono", "alguns", "outros",
-        "cidade", "cidades", "exemplos", "boas", "práticas",
+        "città", "esempio", "esempi", "buone", "pratiche", "ci", "sono", "di", "da", "delle",
+        "alguns", "algumas", "outros", "outras", "há", "cidade", "cidades", "exemplos", "boas",
+        "práticas", "otras", "en",
         # German, Polish, Ukrainian
-        "gibt", "es", "mehr", "andere", "stadt", "städte", "beispiel", "beispiele", "jakieś",
-        "więcej", "inne", "miasto", "miasta", "przykład", "przykłady", "dobre", "praktyki",
-        "є", "ще", "інші", "місто", "міста", "приклад", "приклади", "практики",
+        "gibt", "es", "mehr", "andere", "anderen", "von", "aus", "stadt", "städte", "städten",
+        "beispiel", "beispiele", "czy", "są", "jakieś", "więcej", "inne", "innych", "z",
+        "miasto", "miasta", "miast", "przykład", "przykłady", "dobre", "praktyki", "чи", "є",
+        "ще", "інші", "інших", "з", "місто", "міста", "міст", "приклад", "приклади", "практики",
     )
 )  # fmt: skip
 #: Where a message's second clause starts ("What is X and how can a city detect it?"): a

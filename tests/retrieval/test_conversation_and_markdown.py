@@ -32,7 +32,9 @@ from retrieval.qa import Source, _cited
      "Thanks — and for Lyon?", "elle est contraignante pour les États ?",
      "il compte combien de membres en 2025 ?", "ca prend combien de temps a remplir ?",
      "Wer hat es gegründet, und in welchem Jahr?", "quem o escreveu e quando saiu?",
-     "¿quién lo escribió?", "¿cuándo lo aprobaron?"],
+     "¿quién lo escribió?", "¿cuándo lo aprobaron?", "ci sono esempi di città?",
+     "gibt es Beispiele von Städten?", "czy są przykłady z innych miast?",
+     "y a-t-il des exemples de villes ?", "há exemplos de outras cidades?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
