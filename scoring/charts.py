@@ -150,9 +150,9 @@ def render_chart(
     title_size = 30 if len(title) <= TITLE_CHARS else max(18, 30 * TITLE_CHARS / len(title))
     figure.text(0.03, 1 - 0.45 / height, title, fontsize=title_size, fontweight="bold", va="top")
     summary = []
-    if result.overall is not None and result.overall_meaningful:
+    if result.overall is not None:
         summary.append(texts["overall"].format(overall=f"{result.overall:.0f}/100"))
-    if result.lens is not None and result.overall_meaningful:
+    if result.lens is not None:
         summary.append(texts["lens"].format(lens=f"{result.lens:.0f}"))
     if summary:
         figure.text(0.03, 1 - 1.15 / height, " · ".join(summary), fontsize=22, va="top")

@@ -9,7 +9,7 @@ and flagged weak or strong by the model's rule (also data), which travels with t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +76,8 @@ class AreaResult:
     reason: str
 
 
-#: Share of a check's areas that must have a score for an overall figure to be shown.
+#: Share of the areas combined into the overall or lens figure that must have a score for
+#: that figure to be given (else it is None: "not estimated").
 OVERALL_MIN_SCORED = 0.5
 
 
@@ -105,14 +106,6 @@ class Result:
         about: an overall figure resting on one area of seventeen says little."""
         asked = [area for area in self.areas if area.total]
         return sum(area.score is not None for area in asked), len(asked)
-
-    @property
-    def overall_meaningful(self) -> bool:
-        """Whether enough of the check's areas got a score (`OVERALL_MIN_SCORED`) for the
-        overall and lens figures to be shown: after "Don't know" almost everywhere, "Overall:
-        0/100" would rest on a single area."""
-        scored, asked = self.scored_areas
-        return scored >= OVERALL_MIN_SCORED * asked
 
     @property
     def weak_areas(self) -> list[AreaResult]:
@@ -227,16 +220,19 @@ def score(
             composite.id: _weighted_mean(
                 (by_id.get(member), model.area(member).weight) for member in composite.members
             )
+            if _enough_scored([by_id.get(member) for member in composite.members])
+            else None
             for composite in model.composites
         }
         lens = next(iter(composite_scores.values()), None)
-        overall = _weighted_mean(
-            (
-                composite_scores.get(heading, by_id.get(heading)),
-                _heading_weight(model, heading),
+        if _enough_scored([area.score for area in areas]):
+            overall = _weighted_mean(
+                (
+                    composite_scores.get(heading, by_id.get(heading)),
+                    _heading_weight(model, heading),
+                )
+                for heading in model.scoring.overall.headings
             )
-            for heading in model.scoring.overall.headings
-        )
     return Result(
         overall=overall,
         lens=lens,
@@ -349,6 +345,13 @@ def _heading_weight(model: IndexModel, heading: str) -> float:
         if composite.id == heading:
             return composite.weight
     return model.area(heading).weight
+
+
+def _enough_scored(scores: Sequence[float | None]) -> bool:
+    """Whether enough of these areas got a score (`OVERALL_MIN_SCORED`) for a figure combining
+    them to mean something: after "Don't know" almost everywhere, "Overall: 0/100" would
+    rest on a single area."""
+    return sum(score is not None for score in scores) >= OVERALL_MIN_SCORED * len(scores)
 
 
 def _weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:

@@ -128,6 +128,11 @@ def format_answer(answer: Answer) -> str:
             )
             page = f", p. {source.page}" if source.page else ""
             lines.append(f"[{number}] {where}{page}  {source.url}".rstrip())
-    elif answer.closest_topics:
-        lines.append("Closest topics: " + "; ".join(answer.closest_topics))
+    else:
+        if answer.about_today:
+            lines.append(
+                "(The documents say how things stood when written, not how they stand today.)"
+            )
+        if answer.closest_topics:
+            lines.append("Closest topics: " + "; ".join(answer.closest_topics))
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import AnswerKind, IndicatorAnswer, RunStatus, SelfcheckRun
-from scoring.score import DONT_KNOW, score
+from scoring.score import DONT_KNOW, SCOPES, score
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -165,14 +165,13 @@ def _score_lines(
     turn: Turn, model: IndexModel, result: Result, peers: dict[str, PeerAverage]
 ) -> list[Safe]:
     lines: list[Safe] = []
-    scored, asked = result.scored_areas
-    if asked > 1 and not result.overall_meaningful:
+    if result.overall is not None:
+        lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
+    elif result.scope in SCOPES:
+        scored, asked = result.scored_areas
         lines.append(turn.t("sc_overall_too_few", scored=scored, total=asked))
-    else:
-        if result.overall is not None:
-            lines.append(turn.t("sc_overall", score=f"{result.overall:.0f}"))
-        if result.lens is not None:
-            lines.append(turn.t("sc_lens", score=f"{result.lens:.0f}"))
+    if result.lens is not None:
+        lines.append(turn.t("sc_lens", score=f"{result.lens:.0f}"))
     for area in result.areas:
         if area.total == 0:
             continue  # not part of this check

@@ -117,7 +117,7 @@ def test_no_overall_figure_rests_on_a_few_answered_areas(chat: Chat, services: S
     while step_of(replies[-1]) is not None:
         replies = chat.press(buttons(replies[-1])["Don't know"])
     summary = replies[1]
-    assert "Overall: not estimated, only 1 of 17 areas have answers" in summary.text
+    assert "Overall: not estimated (areas scored: 1 of 17)" in summary.text
     assert "Overall: <b>" not in summary.text and "Intercultural lens:" not in summary.text
     assert "estimate" in summary.text
 

@@ -141,6 +141,9 @@ def _hit(text: str) -> Hit:
         ("Is the guide up to date with the 2022 text?", "The guide follows the 2022 text.", False),
         ("Who is the 2022 recommendation aimed at now?", "It is aimed at member States.", False),
         ("What does the current Step-by-Step guide add?", "The guide adds two areas.", False),
+        ("What should a city do if it currently has no strategy?", "Start with a plan.", False),
+        ("Que faire pour les villes qui n'ont jusqu'ici aucune stratégie ?", "Un plan.", False),
+        ("¿Quién preside hoy en día el comité?", "The committee is chaired by X.", False),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(

@@ -86,3 +86,14 @@ def test_plain_text_marks_a_tentative_answer() -> None:
     assert format_answer(answer).startswith("Text. [1]\n\n[1] Doc — Part 1  https://example.org")
     tentative = format_answer(dataclasses.replace(answer, tentative=True))
     assert tentative.startswith("(Closest match only") and "Text. [1]" in tentative
+
+
+def test_plain_text_says_why_a_question_about_today_is_refused() -> None:
+    from bot.commands.qa import format_answer
+    from retrieval.qa import NOT_COVERED_TEXT, Answer
+
+    refused = Answer("who chairs it today?", NOT_COVERED_TEXT, False, "en", [], ["Doc — Part 1"])
+    assert "not how they stand today" not in format_answer(refused)
+    dated = format_answer(dataclasses.replace(refused, about_today=True))
+    assert dated.startswith(NOT_COVERED_TEXT) and "not how they stand today" in dated
+    assert dated.endswith("Closest topics: Doc — Part 1")

@@ -99,13 +99,35 @@ def test_optional_areas_are_scored_but_stay_out_of_the_overall(
     assert result.overall == 100
 
 
-def test_lens_is_the_mean_of_its_members_and_counts_once(model: IndexModel) -> None:
+def test_lens_is_the_mean_of_its_members_and_counts_once(
+    model: IndexModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("scoring.score.OVERALL_MIN_SCORED", 0.0)  # the arithmetic alone
     answers = {i.id: "yes" for i in model.area("education").indicators if i.answer_type == "yes_no"}
     answers["com_budget"] = "no"
     result = score(model, answers)
     assert result.area("education").score == 100
     assert result.lens == 100
     assert result.overall == 50  # lens 100 and commitment 0, equal weights
+
+
+def test_no_overall_or_lens_figure_rests_on_too_few_scored_areas(
+    model: IndexModel, best_answers
+) -> None:
+    def unknown(areas) -> dict:  # "Don't know" on every question of these areas
+        return {i.id: DONT_KNOW for area in areas for i in area.indicators}
+
+    lens = set(model.composites[0].members)
+    others = [area for area in model.areas if area.id not in lens]
+    half = len(model.areas) // 2  # 8 of 17 areas unknown: 9 scored, at least half
+    given = score(model, best_answers | unknown(others[:half]))
+    assert given.scored_areas == (len(model.areas) - half, len(model.areas))
+    assert given.overall == 100 and given.lens == 100
+    hidden = score(model, best_answers | unknown(others[: half + 1]))
+    assert hidden.overall is None and hidden.lens == 100  # the lens areas are all scored
+    lens_areas = [area for area in model.areas if area.id in lens]
+    few_lens = score(model, best_answers | unknown(lens_areas[: len(lens_areas) // 2 + 1]))
+    assert few_lens.lens is None and few_lens.overall is not None
 
 
 def test_weak_and_strong_follow_the_network_and_the_floors(model: IndexModel) -> None:

@@ -57,7 +57,7 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "qa_not_today": (
             "I documenti ICC dicono com'era la situazione quando sono stati scritti, non com'è "
             "oggi, quindi preferisco non tirare a indovinare. Il segretariato ICC o l'ente "
-            "interessato lo sapranno."
+            "competente potranno risponderle."
         ),
         "qa_tentative": (
             "⚠️ <i>Solo la corrispondenza più vicina: i documenti potrebbero non rispondere"
@@ -80,7 +80,7 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
         "qa_not_today": (
             "Die ICC-Dokumente beschreiben den Stand zum Zeitpunkt ihrer Abfassung, nicht den "
             "heutigen, daher möchte ich nicht raten. Das ICC-Sekretariat oder die zuständige "
-            "Stelle weiß es."
+            "Stelle kann Auskunft geben."
         ),
         "qa_tentative": (
             "⚠️ <i>Nur die nächstliegende Stelle: Die Dokumente beantworten dies vielleicht nicht"
@@ -126,7 +126,7 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
     "pl": {
         "qa_not_today": (
             "Dokumenty ICC opisują stan z chwili ich napisania, a nie stan obecny, więc wolę nie "
-            "zgadywać. Sekretariat ICC lub właściwa instytucja będą to wiedzieć."
+            "zgadywać. Odpowiedzi udzieli sekretariat ICC lub właściwa instytucja."
         ),
         "qa_tentative": (
             "⚠️ <i>Tylko najbliższe dopasowanie: dokumenty mogą nie odpowiadać dokładnie"
@@ -145,8 +145,8 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
     },
     "uk": {
         "qa_not_today": (
-            "Документи ICC описують стан справ на момент їх написання, а не сьогоднішній, тож я "
-            "не хочу вгадувати. Секретаріат ICC або відповідна установа знатимуть."
+            "Документи ICC описують стан справ на момент їх написання, а не сьогоднішній, тож "
+            "волію не вгадувати. Секретаріат ICC або відповідна установа зможуть відповісти."
         ),
         "qa_tentative": (
             "⚠️ <i>Лише найближчий збіг: документи можуть не відповідати саме на"

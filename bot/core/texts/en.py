@@ -94,8 +94,8 @@ TEXTS: dict[str, str] = {
     ),
     "qa_not_today": (
         "The ICC documents say how things stood when they were written, not how they stand "
-        "today, so I would rather not guess. The ICC secretariat or the body concerned will "
-        "know."
+        "today, so I would rather not guess. The ICC secretariat or the body concerned can "
+        "tell you."
     ),
     "qa_closest": "The nearest passages I found (they do <b>not</b> answer your question):",
     "qa_tentative": (
@@ -161,7 +161,7 @@ TEXTS: dict[str, str] = {
     "sc_results_heading": "<b>Your ICC Index self-check: estimated scores</b>",
     "sc_overall": "Overall: <b>{score}</b>/100",
     "sc_lens": "Intercultural lens: <b>{score}</b>/100",
-    "sc_overall_too_few": "Overall: not estimated, only {scored} of {total} areas have answers",
+    "sc_overall_too_few": "Overall: not estimated (areas scored: {scored} of {total})",
     "sc_area_line": "{marker} {area}: <b>{score}</b>{network}{coverage}",
     "sc_network": " (network {value})",
     "sc_peer": " (member cities {value})",

@@ -184,9 +184,7 @@ TEXTS: dict[str, str] = {
     "sc_results_heading": "<b>Votre auto-évaluation selon l'Index ICC : scores estimés</b>",
     "sc_overall": "Global : <b>{score}</b>/100",
     "sc_lens": "Prisme interculturel : <b>{score}</b>/100",
-    "sc_overall_too_few": (
-        "Global : non estimé, seuls {scored} domaines sur {total} ont des réponses"
-    ),
+    "sc_overall_too_few": "Global : non estimé (domaines notés : {scored} sur {total})",
     "sc_area_line": "{marker} {area} : <b>{score}</b>{network}{coverage}",
     "sc_network": " (réseau {value})",
     "sc_peer": " (villes membres {value})",
