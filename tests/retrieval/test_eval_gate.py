@@ -16,18 +16,17 @@ from retrieval.service import QAService, build_qa_service
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval"
 
-# Measured on the test part (2026-12-07, 224 items with more-q's 48): recall@5 0.951, MRR 0.828,
-# non-English recall@5 0.938, key facts 0.67, abstains on 0.62 of out-of-scope and 0.05 of
-# answerable questions, conversation turns 0.88 right, no Markdown. The turns grew from 34 to
-# 127 with more-r, more-s and more-t (written later, never read; 18 of their 93 test turns are
-# out of scope, against none of the first 34): they measure 0.71.
+# Measured on the test part (night of 2026-12-07, 340 items with more-u's): recall@5 0.951, MRR
+# 0.828, non-English recall@5 0.938, key facts 0.65, abstains on 0.70 of out-of-scope and 0.05
+# of answerable questions, 150 conversation turns 0.77 right, no Markdown. Machines differ a
+# little: the same code read key facts 0.66 and turns 0.75 on another one.
 RECALL_FLOOR = 0.92
 MRR_FLOOR = 0.78
 NON_ENGLISH_FLOOR = 0.88
 KEY_FACTS_FLOOR = 0.60
-ABSTAIN_UNANSWERABLE_FLOOR = 0.55
+ABSTAIN_UNANSWERABLE_FLOOR = 0.62
 ABSTAIN_ANSWERABLE_CEILING = 0.08
-CONVERSATIONS_FLOOR = 0.68
+CONVERSATIONS_FLOOR = 0.70
 
 
 @pytest.fixture(scope="module")
