@@ -144,6 +144,10 @@ def _hit(text: str) -> Hit:
         ("What should a city do if it currently has no strategy?", "Start with a plan.", False),
         ("Que faire pour les villes qui n'ont jusqu'ici aucune stratégie ?", "Un plan.", False),
         ("¿Quién preside hoy en día el comité?", "The committee is chaired by X.", False),
+        ("a kiedy nastepne posiedzenie?", "The committee met in Lublin in 2024.", True),
+        ("Lisboa ainda é membro do programa?", "Lisbon is a member.", True),
+        ("What is the next step after the diagnosis?", "Then set up the network.", False),
+        ("Our city currently has no strategy, where do we start?", "Start with a plan.", False),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
