@@ -418,35 +418,57 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
     return chosen
 
 
-def _list_of(units: Sequence[Chunk], index: int, limit: int) -> list[int]:
+#: A list item's label ("• Real equality: non-discrimination in every public action..."): of a
+#: list too long to quote whole, the other items show only their labels.
+_LABEL = re.compile(rf"^({re.escape(BULLET)}\s*[^:.;]{{2,60}}?):\s")
+#: Most words a label may have (a longer head before a colon is a sentence, not a label).
+LABEL_WORDS = 8
+
+
+def label_of(text: str) -> str | None:
+    """The label of a list item ("• Real equality"), or None when it has none."""
+    match = _LABEL.match(text)
+    return match.group(1) if match and len(match.group(1).split()) <= LABEL_WORDS else None
+
+
+def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int], set[int]]:
     """For a unit of a list block: the lead-in (the sentence that introduces the list) plus the
-    whole list when it fits, else the lead-in and this item; other units: nothing extra."""
+    whole list when it fits; else the lead-in, this item, and the other items by their labels
+    when every one has a label ("three principles: • Diversity advantage • Real equality...")
+    or else this item alone. Returns the units and those shown by their label only; other
+    units: nothing extra."""
     block = [i for i, u in enumerate(units) if u.block == units[index].block]
     items = [i for i in block if units[i].text.startswith(BULLET)]
     if not items:
-        return []
+        return [], set()
     body = [i for i in block if i >= items[0]]
     if index < items[0]:  # the paragraph introducing the list matched best
-        return _with_antecedents(units, index) + [i for i in block if i > index]
+        return _with_antecedents(units, index) + [i for i in block if i > index], set()
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
     if sum(len(units[i].text) for i in [*lead, *body]) <= limit:
-        return [*lead, *body]
-    return [*lead, *(i for i in _with_antecedents(units, index) if i not in lead)]
+        return [*lead, *body], set()
+    own = [i for i in _with_antecedents(units, index) if i not in lead]
+    others = [i for i in items if i not in own]
+    if not all(label_of(units[i].text) for i in others):
+        return [*lead, *own], set()
+    return [*lead, *own, *others], set(others)
 
 
-def _render(units: Sequence[Chunk], chosen: set[int], best: int) -> str:
+def _render(units: Sequence[Chunk], chosen: set[int], best: int, labels: set[int]) -> str:
     """Chosen units of one section as lines (one per paragraph, list item or table row),
-    leading with the line of its best unit, the others in reading order."""
+    leading with the line of its best unit, the others in reading order; the `labels` units
+    show only their label."""
     lines: list[str] = []
     lead = 0
     previous = -2
     for index in sorted(chosen):
         unit = units[index]
+        text = (label_of(unit.text) or unit.text) if index in labels else unit.text
         joins = index == previous + 1 and units[previous].block == unit.block
-        if joins and not unit.text.startswith(BULLET) and not lines[-1].endswith(":"):
-            lines[-1] += " " + unit.text
+        if joins and not text.startswith(BULLET) and not lines[-1].endswith(":"):
+            lines[-1] += " " + text
         else:
-            lines.append(unit.text)
+            lines.append(text)
         if index == best:
             lead = len(lines) - 1
         previous = index
@@ -502,13 +524,26 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
     )
     chosen: dict[int, set[int]] = {}
     leads: dict[int, int] = {}
+    labels: dict[int, set[int]] = {}
     seen: set[str] = set()
     used = 0
     for score, n, index in candidates:
         if chosen and (candidates[0][0] - score > UNIT_GAP or used >= ANSWER_CHARS):
             break
         units = sections[n][0]
-        group = _list_of(units, index, ANSWER_CHARS) or _with_antecedents(units, index)
+        group, short = _list_of(units, index, ANSWER_CHARS)
+        group = group or _with_antecedents(units, index)
+        if index in labels.get(n, ()):  # shown by its label so far: in full, if that fits
+            full = [i for i in _with_antecedents(units, index) if i not in chosen[n] or i == index]
+            cost = sum(len(units[i].text) + 1 for i in full) - len(
+                label_of(units[index].text) or ""
+            )
+            if used + cost <= ANSWER_CHARS:
+                labels[n].discard(index)
+                chosen[n].update(full)
+                seen.update(units[i].text for i in full)
+                used += cost
+            continue
         extra = [
             i
             for i in group
@@ -516,15 +551,19 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
             and units[i].text not in seen
             and not _READING_NOTE.search(units[i].text)
         ]
-        cost = sum(len(units[i].text) + 1 for i in extra)
+        cost = sum(
+            len(label_of(units[i].text) or "" if i in short else units[i].text) + 1 for i in extra
+        )
         if not extra or (chosen and used + cost > ANSWER_CHARS):
             continue
         chosen.setdefault(n, set()).update(extra)
+        labels.setdefault(n, set()).update(i for i in extra if i in short)
         leads.setdefault(n, index)
         seen.update(units[i].text for i in extra)
         used += cost
     return "\n\n".join(
-        f"{_render(sections[n][0], chosen[n], leads[n])} [{n + 1}]" for n in sorted(chosen)
+        f"{_render(sections[n][0], chosen[n], leads[n], labels.get(n, set()))} [{n + 1}]"
+        for n in sorted(chosen)
     )
 
 

@@ -223,8 +223,30 @@ def test_a_later_sentence_of_a_list_item_comes_with_the_item() -> None:
         best=3,
     )  # fmt: skip
     answer = extractive_answer("language classes?", [hit])  # the whole list would not fit
-    assert "Limassol" not in answer
+    assert "a council" not in answer  # Limassol's item is shown by its label only
     assert "• Ansan (Korea): a migrant centre. Ansan also offers Korean classes." in answer
+
+
+def test_a_list_too_long_to_quote_shows_its_other_items_by_their_labels() -> None:
+    long = " and more, at some length" * 12
+    hit = _section(
+        [(0, "The model rests on four principles:"), (0, "• Diversity advantage: a gain" + long),
+         (0, "• Real equality: non-discrimination" + long), (0, "• Interaction: mixing" + long),
+         (0, "• Active citizenship and participation: in the 2022 text" + long)],
+        best=3,
+    )  # fmt: skip
+    answer = extractive_answer("principles?", [hit])
+    assert answer.startswith(
+        "The model rests on four principles:\n• Diversity advantage\n• Real equality\n"
+        "• Interaction: mixing and more"
+    )
+    assert answer.endswith("• Active citizenship and participation [1]")
+    units = [(0, "Four principles:"), (0, "• A gain" + long), (0, "• Equality" + long),
+             (0, "• Mixing" + long)]  # fmt: skip
+    without_labels = _section(units, best=2)
+    assert extractive_answer("principles?", [without_labels]) == (
+        "Four principles:\n• Equality" + long + " [1]"
+    )
 
 
 def test_a_list_keeps_its_lead_in_when_an_earlier_sentence_matched_best() -> None:
