@@ -329,10 +329,14 @@ def asked_part(message: str) -> str:
     60,000") is not what the question is specifically about, but "I read about Nicosia. Is it
     a member?" asks about Nicosia. Tuning part: two answerable questions no longer refused,
     no out-of-scope one answered."""
-    sentences = split_sentences(" ".join(message.split()))
-    asking = [s for s in sentences if "?" in s] or sentences[-1:]
-    part = " ".join(asking)
+    part = asking_sentences(message)
     return part if len(part.split()) >= ASKING_WORDS else message
+
+
+def asking_sentences(message: str) -> str:
+    """The sentences of `message` with a question mark, else its last sentence."""
+    sentences = split_sentences(" ".join(message.split()))
+    return " ".join([s for s in sentences if "?" in s] or sentences[-1:])
 
 
 def names_count(language: str) -> bool:

@@ -90,6 +90,13 @@ def test_a_word_the_corpus_never_uses_no_longer_vetoes_a_covered_question(qa: QA
     assert answer.answered
 
 
+def test_a_number_describing_the_officers_city_does_not_veto_the_question(qa: QAService) -> None:
+    message = "We're a city of 80,000 and currently have no strategy. Where do we even start?"
+    answer = qa.ask(message)
+    assert answer.answered and not answer.about_today, answer.answer
+    assert not qa.ask("Which cities had 80,000 residents when they joined?").answered
+
+
 def test_an_answer_that_only_just_clears_its_bar_is_tentative(qa: QAService) -> None:
     question = "How do I start an anti-rumours strategy in my city?"
     score = qa.retrieve(question).evidence[BLENDED]
