@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from retrieval.chunking import Chunk, is_cut, split_sentences
 from retrieval.hybrid import Hit
@@ -478,7 +479,13 @@ def _render(units: Sequence[Chunk], chosen: set[int], best: int, labels: set[int
         previous = index
     if lines[lead].startswith(BULLET) or (lead and lines[lead - 1].endswith(":")):
         lead = 0  # a list item stays under its lead-in
-    text = "\n".join([lines[lead], *lines[:lead], *lines[lead + 1 :]]).rstrip()
+    ordered = [lines[lead], *lines[:lead], *lines[lead + 1 :]]
+    text = ordered[0]
+    for before, line in pairwise(ordered):
+        # A paragraph after a list stands apart, or a phone shows it as the last item's end.
+        gap = "\n\n" if before.startswith(BULLET) and not line.startswith(BULLET) else "\n"
+        text += gap + line
+    text = text.rstrip()
     if len(text) > ANSWER_CHARS + 200:  # an over-long unit or list
         text = _cut(text)
     return text[:-1] + "." if text.endswith(":") else text

@@ -326,3 +326,11 @@ def test_a_leftover_that_ends_a_cut_sentence_is_a_fragment_of_it() -> None:
         )
     ]  # fmt: skip
     assert _fragments({("doc", "S", 0): tuple(units)}) == {"u:1": "u:0"}
+
+
+def test_a_paragraph_after_a_list_stands_apart_from_its_last_item() -> None:
+    texts = [(0, "Three steps:"), (0, "• Plan"), (0, "• Act"), (1, "Then evaluate the result.")]
+    hit = _section(texts, best=1, closeness=[0.9, 0.9, 0.9, 0.9])
+    assert extractive_answer("steps?", [hit]) == (
+        "Three steps:\n• Plan\n• Act\n\nThen evaluate the result. [1]"
+    )
