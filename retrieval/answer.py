@@ -436,6 +436,11 @@ def label_of(text: str) -> str | None:
     return match.group(1) if match and len(match.group(1).split()) <= LABEL_WORDS else None
 
 
+def _shown(text: str, as_label: bool) -> str:
+    """A unit's text as the answer shows it: its label only, when it is shown so."""
+    return (label_of(text) or text) if as_label else text
+
+
 def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int], set[int]]:
     """For a unit of a list block: the lead-in (the sentence that introduces the list) plus the
     whole list when it fits; else the lead-in, this item, and the other items by their labels
@@ -468,7 +473,7 @@ def _render(units: Sequence[Chunk], chosen: set[int], best: int, labels: set[int
     previous = -2
     for index in sorted(chosen):
         unit = units[index]
-        text = (label_of(unit.text) or unit.text) if index in labels else unit.text
+        text = _shown(unit.text, index in labels)
         joins = index == previous + 1 and units[previous].block == unit.block
         if joins and not text.startswith(BULLET) and not lines[-1].endswith(":"):
             lines[-1] += " " + text
@@ -544,17 +549,8 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
         units = sections[n][0]
         group, short = _list_of(units, index, ANSWER_CHARS)
         group = group or _with_antecedents(units, index)
-        if index in labels.get(n, ()):  # shown by its label so far: in full, if that fits
-            full = [i for i in _with_antecedents(units, index) if i not in chosen[n] or i == index]
-            cost = sum(len(units[i].text) + 1 for i in full) - len(
-                label_of(units[index].text) or ""
-            )
-            if used + cost <= ANSWER_CHARS:
-                labels[n].discard(index)
-                chosen[n].update(full)
-                seen.update(units[i].text for i in full)
-                used += cost
-            continue
+        # Items shown by their label so far that this statement needs in full.
+        upgraded = [i for i in group if i in labels.get(n, ()) and i not in short]
         extra = [
             i
             for i in group
@@ -562,13 +558,14 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
             and units[i].text not in seen
             and not _READING_NOTE.search(units[i].text)
         ]
-        cost = sum(
-            len(label_of(units[i].text) or "" if i in short else units[i].text) + 1 for i in extra
+        cost = sum(len(_shown(units[i].text, i in short)) + 1 for i in extra) + sum(
+            len(units[i].text) - len(_shown(units[i].text, True)) for i in upgraded
         )
-        if not extra or (chosen and used + cost > ANSWER_CHARS):
+        if not (extra or upgraded) or (chosen and used + cost > ANSWER_CHARS):
             continue
         chosen.setdefault(n, set()).update(extra)
-        labels.setdefault(n, set()).update(i for i in extra if i in short)
+        labels.setdefault(n, set()).difference_update(upgraded)
+        labels[n].update(i for i in extra if i in short)
         leads.setdefault(n, index)
         seen.update(units[i].text for i in extra)
         used += cost

@@ -334,3 +334,15 @@ def test_a_paragraph_after_a_list_stands_apart_from_its_last_item() -> None:
     assert extractive_answer("steps?", [hit]) == (
         "Three steps:\n• Plan\n• Act\n\nThen evaluate the result. [1]"
     )
+
+
+def test_an_item_shown_by_its_label_is_quoted_whole_when_a_later_part_of_it_answers() -> None:
+    long = " and more, at some length" * 12
+    texts = [(0, "Three programmes:"), (0, "• Alpha: mediation" + long),
+             (0, "• Beta: schools" + long), (0, "Beta also runs classes."),
+             (0, "• Gamma: sport" + long)]  # fmt: skip
+    hit = _section(texts, best=1, closeness=[0.5, 0.9, 0.5, 0.89, 0.5])
+    answer = extractive_answer("programmes?", [hit])
+    assert "• Beta: schools" + long + " Beta also runs classes.\n" in answer
+    assert answer.startswith("Three programmes:\n• Alpha: mediation")
+    assert answer.endswith("\n• Gamma [1]")
