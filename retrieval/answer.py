@@ -201,15 +201,16 @@ _LAW = re.compile(r"\b(?:laws?|act|acts|statutes?|legislation|legal framework)\b
 #: content question flagged ("where do we even start?") before `_NEXT_OR_STILL` and
 #: `_WHERE_TO_START`, read off that set, 21 and 0 after (the rest ask with "current" or bare
 #: "now", or for a fee or a year that other checks refuse).
-_PRESENT = (
-    r"(?:right now|as of now|at the moment|at present|currently|today|this year|so far|"
+_PRESENT = re.compile(
+    r"\b(?:right now|as of now|at the moment|at present|currently|today|this year|so far|"
     r"(?<!up )to date|aujourd['’]hui|actuellement|à l['’]heure actuelle|en ce moment|à ce jour|"
     r"cette année|jusqu['’]ici|jusqu['’]à présent|actualmente|en este momento|"
     r"en la actualidad|hoy(?! en d[ií]a)|este año|hasta ahora|attualmente|al momento|oggi|"
     r"quest['’]anno|finora|atualmente|neste momento|de momento|hoje|este ano|até agora|"
     r"aktuell|derzeit|zurzeit|momentan|im moment|heute|dieses jahr|bisher|obecnie|"
     r"aktualnie|w tej chwili|dziś|dzisiaj|w tym roku|dotąd|do tej pory|наразі|нині|сьогодні|"
-    r"цього року|досі|momenteel|op dit moment|vandaag|dit jaar|tot nu toe)"
+    r"цього року|досі|momenteel|op dit moment|vandaag|dit jaar|tot nu toe)\b",
+    re.IGNORECASE,
 )
 #: Words asking for a fact anywhere in a question, and those that are also relative pronouns
 #: or conjunctions ("the cities where it currently runs", "les villes qui n'ont jusqu'ici
@@ -226,7 +227,6 @@ _FACT_OPENING = re.compile(
     r"onde|wo|де|wanneer|waar)\b",
     re.IGNORECASE,
 )
-_ASKS_NOW = re.compile(rf"\b{_PRESENT}\b", re.IGNORECASE)
 #: "Where do we even start?" asks for a first step, not a place.
 _WHERE_TO_START = re.compile(
     r"\bwhere (?:do|should|can|shall) (?:we|i|you|one) (?:even |best )?(?:start|begin)\b|"
@@ -301,7 +301,7 @@ def asks_about_today(question: str) -> bool:
     part = _WHERE_TO_START.sub(" ", asked_part(question))
     if _NEXT_OR_STILL.search(part):
         return True
-    return bool(_ASKS_NOW.search(part) and (_FACT_WORD.search(part) or _FACT_OPENING.search(part)))
+    return bool(_PRESENT.search(part) and (_FACT_WORD.search(part) or _FACT_OPENING.search(part)))
 
 
 def _fold(text: str) -> str:
@@ -345,10 +345,22 @@ def names_count(language: str) -> bool:
     return language in _NAMES_LANGUAGES
 
 
-def missing_specifics(question: str, hits: Sequence[Hit], *, names: bool) -> list[str]:
-    """The specific subjects of `question` that none of `hits` mentions (heading or text)."""
+def asked_specifics(message: str, *, names: bool) -> list[str]:
+    """The specific subjects a message asks about: those of its `asked_part`, numbers only
+    from the sentences that ask. A short question keeps its preamble for the name it points
+    back to ("I read about Nicosia. Is it a member?"), but the preamble's numbers describe the
+    officer's city ("We're a city of 80,000... Where do we start?")."""
+    asking = asking_sentences(message)
+    return [
+        s for s in specifics(asked_part(message), names=names) if not s[0].isdigit() or s in asking
+    ]
+
+
+def missing_specifics(message: str, hits: Sequence[Hit], *, names: bool) -> list[str]:
+    """The specific subjects `message` asks about (`asked_specifics`) that none of `hits`
+    mentions (heading or text)."""
     haystack = _fold(" ".join(f"{h.chunk.heading} {h.text}" for h in hits))
-    return [s for s in specifics(question, names=names) if _fold(s) not in haystack]
+    return [s for s in asked_specifics(message, names=names) if _fold(s) not in haystack]
 
 
 @dataclass(frozen=True)

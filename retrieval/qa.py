@@ -18,8 +18,6 @@ from retrieval.answer import (
     MISSING_ANSWER_TYPE,
     MISSING_SPECIFICS,
     AbstentionPolicy,
-    asked_part,
-    asking_sentences,
     asks_about_today,
     closest_topics,
     extractive_answer,
@@ -306,13 +304,8 @@ def abstention_evidence(retrieval: Retrieval, question: str, language: str) -> d
     if not suffix and "e5" in evidence:
         evidence[BLENDED] = evidence["e5"] + LEXICAL_EVIDENCE * evidence.get(LEXICAL, 0.0)
     missing = missing_specifics(
-        asked_part(question), retrieval.hits[:SPECIFICS_DEPTH], names=names_count(language)
+        question, retrieval.hits[:SPECIFICS_DEPTH], names=names_count(language)
     )
-    # A number counts only in the sentences that ask: a short question keeps its preamble for
-    # the name it points back to ("I read about Nicosia. Is it a member?"), but the preamble's
-    # numbers describe the officer's city ("We're a city of 80,000... Where do we start?").
-    asking = asking_sentences(question)
-    missing = [s for s in missing if not s[0].isdigit() or s in asking]
     evidence[MISSING_SPECIFICS] = len(missing)
     evidence[MISSING_ANSWER_TYPE] = int(
         missing_answer_type(question, retrieval.hits[:SPECIFICS_DEPTH])
