@@ -147,7 +147,7 @@ _MONEY = re.compile(
     r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?)\b)\s?\d|\d[\d,. ]*\s?(?:€|EUR|euros?)\b", re.I
 )
 _ASKS_CONTACT = re.compile(
-    r"\b(?:phone|telephone|e-?mail|email address|contact details|téléphone|courriel|"
+    r"\b(?:phone|telephone|e-?mail|mail|email address|contact details|téléphone|courriel|"
     r"teléfono|correo|telefono|telefon\w*|telefone|телефон\w*|пошт\w*|"
     # asking how to reach a person ("comment puis-je le joindre ?")
     r"contact (?:him|her|them)|reach (?:him|her|them)|get in touch|joindre|contacter|"
@@ -191,7 +191,8 @@ _LAW = re.compile(r"\b(?:laws?|act|acts|statutes?|legislation|legal framework)\b
 #: stood when they were written, never how they stand now, so it is not answered from them.
 #: Both parts are needed: "What should a city do if it currently has no strategy?" and "Why
 #: does interculturalism matter today?" ask about the documents' content. Left out: the
-#: adjective ("the current guide" names a document the corpus holds), bare "now" in every
+#: adjective ("the current guide" names a document the corpus holds; beside a post it counts,
+#: see `_CURRENT_POST`), bare "now" in every
 #: language (it mostly contrasts with before: "who is it aimed at now?" of a revised text;
 #: Ukrainian "зараз" read so twice in the tuning part) and "nowadays" ("hoy en día").
 #: Tuning part, standalone questions (5-fold CV): out-of-scope refused 0.855 -> 0.880,
@@ -247,6 +248,37 @@ _NEXT_OR_STILL = re.compile(
     r"\b(?:member\w*|membre|miembro|membro|mitglied|członk\w*|член\w*|part of|partie|parte)\b",
     re.IGNORECASE,
 )
+#: Who holds a post now, asked with the adjective ("who's the current mayor of Lublin?", "le
+#: maire actuel de Lyon", "l'attuale referente"): the adjective alone is left out of `_PRESENT`
+#: ("the current guide" names a document), but beside a post it asks for a present fact.
+#: Tuning part (5-fold CV): out-of-scope refused 0.880 -> 0.892, answerable refused 0.047
+#: unchanged, turns unchanged. Also caught: one of 45 out-of-scope questions a helper wrote
+#: blind to these rules (after which it is in-sample there).
+_NOW_ADJECTIVE = (
+    r"(?:current|present|actuel(?:le)?s?|attual[ei]|actual(?:es)?|atua(?:l|is)|aktuell\w*|"
+    r"derzeitig\w*|jetzig\w*|obecn\w*|teraźniejsz\w*|нинішн\w*|теперішн\w*|чинн\w*|huidige)"
+)
+_POST = (
+    r"(?:mayors?|chair\w*|president\w*|coordinators?|directors?|heads?|secretar\w*|ministers?|"
+    r"commissioners?|rapporteurs?|contact person|leaders?|members?|maires?|présidente?s?|"
+    r"coordinat\w*|directeur|directrice|responsables?|ministres?|référent\w*|membres?|sindac\w*|"
+    r"president[ei]|direttor\w*|referent\w*|ministr\w*|membri|alcald\w*|coordinador\w*|"
+    r"director\w*|miembros?|prefeit\w*|coordenador\w*|diretor\w*|membros?|"
+    r"\w*bürgermeister\w*|vorsitz\w*|präsident\w*|koordinator\w*|leiter\w*|direktor\w*|"
+    r"ansprechp\w*|mitglied\w*|burmistrz\w*|prezydent\w*|przewodnicz\w*|koordynator\w*|"
+    r"dyrektor\w*|członk\w*|мер\w*|голов\w*|президент\w*|координатор\w*|директор\w*|"
+    r"міністр\w*|член\w*|burgemeester|voorzitter|coördinator|directeur|leden)"
+)
+_CURRENT_POST = re.compile(
+    rf"\b{_NOW_ADJECTIVE}\W+(?:\w+\W+)?{_POST}\b|\b{_POST}\W+(?:\w+\W+)?{_NOW_ADJECTIVE}\b",
+    re.IGNORECASE,
+)
+#: The officer's own post-holder ("our current coordinator left") is context, not a question.
+_OWN = re.compile(
+    r"\b(?:our|my|notre|mon|ma|nos|mes|nostr[oaie]|mi[oaei]|nuestr[oa]s?|mis?|noss[oa]s?|"
+    r"unser\w*|mein\w*|nasz\w*|mój|moja|наш\w*|мій|моя|onze|mijn)\s+$",
+    re.IGNORECASE,
+)
 #: Each kind of answer a question may ask for, and what the passages must then hold.
 _ANSWER_KINDS = (
     (_ASKS_CONTACT, _CONTACT),
@@ -299,7 +331,9 @@ def asks_about_today(question: str) -> bool:
     """Whether the question asks for a present fact (see `_PRESENT`), which the dated
     documents cannot say: such a question is refused, and the refusal says why."""
     part = _WHERE_TO_START.sub(" ", asked_part(question))
-    if _NEXT_OR_STILL.search(part):
+    if _NEXT_OR_STILL.search(part) or any(
+        not _OWN.search(part[: m.start()]) for m in _CURRENT_POST.finditer(part)
+    ):
         return True
     return bool(_PRESENT.search(part) and (_FACT_WORD.search(part) or _FACT_OPENING.search(part)))
 

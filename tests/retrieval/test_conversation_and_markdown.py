@@ -148,6 +148,13 @@ def _hit(text: str) -> Hit:
         ("Lisboa ainda é membro do programa?", "Lisbon is a member.", True),
         ("What is the next step after the diagnosis?", "Then set up the network.", False),
         ("Our city currently has no strategy, where do we start?", "Start with a plan.", False),
+        # "current" beside a post asks who holds it now; beside a document, or of one's own
+        # post-holder, it does not
+        ("who's the current mayor of lublin?", "Lublin's mayor signed in 2009.", True),
+        ("Le maire actuel de Lyon soutient-il le programme ?", "Lyon's mayor spoke.", True),
+        ("Our current coordinator left, how do we brief the new one?", "Brief them.", False),
+        ("notre maire actuel veut adhérer, que faire ?", "Cities apply by letter.", False),
+        ("chi è il referente? mi serve nome e mail", "ICEI coordinates the network.", True),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
