@@ -491,15 +491,24 @@ def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int],
     """For a unit of a list block: the lead-in (the sentence that introduces the list) plus the
     whole list when it fits; else the lead-in, this item, and the other items by their labels
     when every one has a label ("three principles: • Diversity advantage • Real equality...")
-    or else this item alone. Returns the units and those shown by their label only; other
-    units: nothing extra."""
+    or else this item alone. When the lead-in itself is the unit, a list too long whose items
+    all have labels comes by its labels (any other is quoted whole, and cut to length later).
+    Returns the units and those shown by their label only; other units: nothing extra.
+
+    Tuning part, key facts: 0.7125 -> 0.7145 for the lead-in's labels (one question, "the
+    number of core principles, which one added later", got its fourth principle)."""
     block = [i for i, u in enumerate(units) if u.block == units[index].block]
     items = [i for i in block if units[i].text.startswith(BULLET)]
     if not items:
         return [], set()
     body = [i for i in block if i >= items[0]]
     if index < items[0]:  # the paragraph introducing the list matched best
-        return _with_antecedents(units, index) + [i for i in block if i > index], set()
+        whole = _with_antecedents(units, index) + [i for i in block if i > index]
+        if sum(len(units[i].text) for i in whole) > limit and all(
+            label_of(units[i].text) for i in items
+        ):  # every item by its label; those closest to the question come whole later
+            return [*(i for i in whole if i < items[0]), *items], set(items)
+        return whole, set()
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
     if sum(len(units[i].text) for i in [*lead, *body]) <= limit:
         return [*lead, *body], set()

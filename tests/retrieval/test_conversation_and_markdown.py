@@ -256,6 +256,19 @@ def test_a_list_too_long_to_quote_shows_its_other_items_by_their_labels() -> Non
     )
 
 
+def test_a_long_list_whose_lead_in_matched_best_comes_by_its_labels_then_its_closest_item() -> None:
+    long = " and more, at some length" * 12
+    units = [(0, "The model rests on four principles:"), (0, "• Diversity advantage: gain" + long),
+             (0, "• Real equality: non-discrimination" + long), (0, "• Interaction: mixing" + long),
+             (0, "• Active citizenship and participation: in the 2022 text" + long)]  # fmt: skip
+    hit = _section(units, best=0, closeness=[0.9, 0.8, 0.8, 0.8, 0.85])
+    answer = extractive_answer("which principle was added?", [hit])
+    assert answer.startswith(
+        "The model rests on four principles:\n• Diversity advantage\n• Real equality\n"
+        "• Interaction\n• Active citizenship and participation: in the 2022 text"
+    )  # before, the list was quoted from its start and cut before the fourth item
+
+
 def test_a_list_keeps_its_lead_in_when_an_earlier_sentence_matched_best() -> None:
     hit = _section(
         [(0, "Ioannina ran sport projects in 2021."), (0, "The activities were:"),
