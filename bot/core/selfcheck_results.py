@@ -20,6 +20,7 @@ from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import AnswerKind, IndicatorAnswer, RunStatus, SelfcheckRun
+from retrieval.lexical import tokenize
 from scoring.score import DONT_KNOW, SCOPES, score
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
 #: Guide passages shown per weak area, and how much of each.
 GUIDES_PER_AREA = 2
 QUOTE_CHARS = 220
+#: Passages searched for an area, of which those that name its topic are shown.
+GUIDE_CANDIDATES = 10
+#: Words of area names too broad to tell one area's passages from another's.
+_BROAD_NAME_WORDS = frozenset(
+    tokenize("intercultural city cities public social life international and the")
+)
 #: Replies are packed up to this size (Telegram's limit is 4096; entities need headroom).
 MAX_REPLY_CHARS = 3500
 
@@ -221,11 +228,19 @@ def _weak_area_block(turn: Turn, model: IndexModel, area: AreaResult) -> Safe:
 
 def guide_passages(services: Services, model: IndexModel, area_id: str) -> list[Source]:
     """The passages of the ICC guides closest to an area, searched with its English name and
-    description (the guides are in English); shared by the chat results and the CLI."""
+    description (the guides are in English); shared by the chat results and the CLI.
+
+    Only passages whose heading or quoted lines name the area's topic (a word of its name) are
+    shown: searched by its description alone, "Education" ("mixing of pupils...") drew a
+    start-up incubator's "art of mixing" and "Language" a migrants' council. An area the
+    guides say little about gets no passage rather than an unrelated one."""
     area = model.area(area_id)
-    return services.qa.search(
-        f"{area.name_in('en')}: {area.description_in('en')}", k=GUIDES_PER_AREA
+    topic = set(tokenize(area.name_in("en"))) - _BROAD_NAME_WORDS
+    found = services.qa.search(
+        f"{area.name_in('en')}: {area.description_in('en')}", k=GUIDE_CANDIDATES
     )
+    named = [s for s in found if topic & set(tokenize(f"{s.section} {s.text[:QUOTE_CHARS]}"))]
+    return named[:GUIDES_PER_AREA]
 
 
 def _guide_lines(turn: Turn, model: IndexModel, area_id: str) -> list[Safe]:
