@@ -25,6 +25,7 @@ from retrieval.answer import (
     missing_specifics,
     names_count,
 )
+from retrieval.attribution import without_credits
 from retrieval.conversation import FRAGMENT_WORDS, is_elliptical
 from retrieval.hybrid import LEXICAL, Hit, HybridRetriever, Retrieval
 from retrieval.index import SearchIndex
@@ -234,7 +235,9 @@ class QAService:
 
     def _retrieve(self, query: str, k: int, language: str, subject: str = "") -> Retrieval:
         """Search `query`; `subject` is the message itself when `query` adds the previous
-        question to it (its words are emphasised, and it alone is checked for specifics)."""
+        question to it (its words are emphasised, and it alone is checked for specifics).
+        The source a question credits is not searched (see `retrieval.attribution`)."""
+        query = without_credits(query)
         retrieval = self.retriever.search(
             query, max(k, 1), methods=self.methods_for(language), emphasis=subject
         )
