@@ -2,7 +2,7 @@
 
 The score is computed and stored in the same transaction as the last answer, so a completed
 run always has its result. The replies then bring the chart, the estimated scores against the
-network, each weak area with mentor cities and the two most relevant guide passages, the
+network, each weak area with mentor cities and up to two guide passages on its topic, the
 change since the user's previous self-check, and a study-visit button for every weak area; a
 result with strong areas then asks the privacy consents not asked yet.
 """
