@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -543,22 +543,30 @@ def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int],
     items = [i for i in block if units[i].text.startswith(BULLET)]
     if not items:
         return [], set()
-    body = [i for i in block if i >= items[0]]
     if index < items[0]:  # the paragraph introducing the list matched best
         whole = sorted({*_with_antecedents(units, index), *(i for i in block if i > index)})
-        if sum(len(units[i].text) for i in whole) <= limit or not all(
-            label_of(units[i].text) for i in items
-        ):
+        if _chars(units, whole) <= limit or not _labelled(units, items):
             return whole, set()
         return _items_while_they_fit(units, whole, items, limit)
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
-    if sum(len(units[i].text) for i in [*lead, *body]) <= limit:
+    body = [i for i in block if i >= items[0]]
+    if _chars(units, [*lead, *body]) <= limit:
         return [*lead, *body], set()
     own = [i for i in _with_antecedents(units, index) if i not in lead]
     others = [i for i in items if i not in own]
-    if not all(label_of(units[i].text) for i in others):
+    if not _labelled(units, others):
         return [*lead, *own], set()
     return [*lead, *own, *others], set(others)
+
+
+def _chars(units: Sequence[Chunk], indices: Iterable[int]) -> int:
+    """How long these units are, quoted whole."""
+    return sum(len(units[i].text) for i in indices)
+
+
+def _labelled(units: Sequence[Chunk], items: Iterable[int]) -> bool:
+    """Whether every one of these list items has a label to be shown by."""
+    return all(label_of(units[i].text) for i in items)
 
 
 def _items_while_they_fit(
@@ -567,17 +575,16 @@ def _items_while_they_fit(
     """A list's lead-in and its items, whole (with their continuation units) in reading order
     while they fit in `limit`, the rest by their labels."""
     chosen = [i for i in whole if i < items[0]]
-    used = sum(len(units[i].text) for i in chosen)
+    used = _chars(units, chosen)
     labels: set[int] = set()
     for item, end in zip(items, [*items[1:], whole[-1] + 1], strict=True):
         span = [i for i in whole if item <= i < end]
-        size = sum(len(units[i].text) for i in span)
-        if labels or used + size > limit:
+        if labels or used + _chars(units, span) > limit:
             labels.add(item)
             chosen.append(item)
         else:
             chosen.extend(span)
-            used += size
+            used += _chars(units, span)
     return chosen, labels
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the retrieval tests: small documents made on the fly.
+"""Fixtures for the retrieval tests: small documents made on the fly, and the QA service over
+the bundled index.
 
 The Chroma server fixture (`chroma_server`) is shared, in tests/conftest.py.
 """
@@ -13,6 +14,7 @@ import pytest
 from retrieval_helpers import write_docs
 
 from retrieval.embedders import E5Embedder
+from retrieval.service import QAService, build_qa_service
 
 
 @pytest.fixture
@@ -33,3 +35,9 @@ def e5_embedded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(E5Embedder, "embed_passages", counting)
     return counts
+
+
+@pytest.fixture(scope="module")
+def qa(bundled_index_dir: Path) -> QAService:
+    """The QA service over the bundled corpus's index, as the bot builds it (no LLM)."""
+    return build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from retrieval.answer import AbstentionPolicy
 from retrieval.qa import BLENDED, TENTATIVE_MARGIN
-from retrieval.service import QAService, build_qa_service
-
-
-@pytest.fixture(scope="module")
-def qa(bundled_index_dir: Path) -> QAService:
-    return build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)
+from retrieval.service import QAService
 
 
 def test_answer_cites_existing_sources(qa: QAService) -> None:

@@ -3,17 +3,10 @@ index: the credit drew the passages most about the ICC itself."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from retrieval.attribution import without_credits
-from retrieval.service import QAService, build_qa_service
-
-
-@pytest.fixture(scope="module")
-def qa(bundled_index_dir: Path) -> QAService:
-    return build_qa_service(index_dir=bundled_index_dir, chroma_url=None, llm=None)
+from retrieval.service import QAService
 
 
 @pytest.mark.parametrize(
