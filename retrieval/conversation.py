@@ -190,6 +190,40 @@ CLAUSE_WORDS = 3
 #: A message of at most this many words may be a fragment to read with the previous question
 #: (here, and in QAService.retrieve_turn).
 FRAGMENT_WORDS = 5
+#: "What is X?" in the languages officers write in: a request to define a subject, which a
+#: follow-up does not make of a subject it names ("so what's an anti-rumour agent?", "e cos'è la
+#: lente interculturale?", "und was ist dieser Phoenix-Preis?"; on the tuning part, all 29
+#: conversation messages of this form stand alone).
+_DEFINITION = re.compile(
+    r"\b(?:what(?:['’]s|\s+is|\s+are)|c['’]est\s+quoi|qu['’]est[- ]ce\s+que|(?:che\s+)?cos['’]è|"
+    r"cosa\s+(?:è|sono)|o\s+que\s+(?:é|e|são)|qu[ée]\s+(?:es|son)|was\s+(?:ist|sind)|"
+    r"co\s+to\s+(?:jest|są)|що\s+таке)(?=\W|$)",
+    re.IGNORECASE,
+)
+#: Demonstratives a definition's subject may open with ("what's that Oslo mediation panel?"):
+#: there they introduce the subject rather than point back to one.
+_DEMONSTRATIVES = frozenset(
+    (
+        "this", "that", "these", "those", "questo", "questa", "questi", "queste", "quello",
+        "quella", "quelli", "estos", "estas", "esos", "esas", "diese", "dieses", "diesen",
+        "celui", "celle", "ceux",
+    )
+)  # fmt: skip
+#: Words of a definition's subject that name nothing ("what's the budget?" asks about the
+#: previous topic's budget; "what's the intercultural lens?" names its own).
+_FILLERS = frozenset(
+    (
+        "the", "a", "an", "le", "la", "les", "l", "un", "une", "il", "lo", "gli", "i", "el",
+        "los", "las", "o", "os", "as", "um", "uma", "der", "die", "das", "den", "dem", "ein",
+        "eine", "einen", "dieser", "exactly", "exactement", "au", "juste", "eigentlich",
+        "exactamente", "esattamente", "exatamente", "dokładnie", "саме",
+    )
+)  # fmt: skip
+_NAMES_NOTHING = _FILLERS | _TOPICLESS | _POINTERS | _INTERROGATIVES | frozenset(_ACKNOWLEDGEMENTS)
+#: Content words (or one specific subject) a definition's subject needs to stand alone: one
+#: word may be a relational noun of the previous topic ("what's the deadline?", "c'est quoi
+#: la durée ?").
+DEFINED_WORDS = 2
 #: Longest message still read as a continuation because of how it opens or of a pronoun
 #: pointing back ("e l'indagine annuale? quante città hanno risposto nel 2021?" is one; a long
 #: "And how should..." question that names its own subject is not).
@@ -214,7 +248,7 @@ def is_elliptical(message: str) -> bool:
     with a pronoun ("who wrote it?", "which cities did that?") or names no topic at all ("any
     city examples?", "¿Qué ejemplos hay?")."""
     words = message.split()
-    if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
+    if not 0 < len(words) <= CONTINUATION_MAX_WORDS or defines_own_subject(message):
         return False
     opening = _OPENING.match(message)
     language = detect_language(message, default="")
@@ -235,6 +269,32 @@ def is_elliptical(message: str) -> bool:
     # German capitalises every noun.
     named = [s for s in specifics(message, names=language != "de") if not s[0].isdigit()]
     return bool(pointers or _OBJECT_POINTER.search(clause)) and not named
+
+
+def defines_own_subject(message: str) -> bool:
+    """Whether the message asks what a subject it names is ("and what is the ICC Index?",
+    "e o que é o Amadora Empreende?"): such a question stands alone even after "and" or "so",
+    unless a pronoun points back ("what is its budget?") or the subject is a single word that
+    may belong to the previous topic ("what's the deadline?")."""
+    match = _DEFINITION.search(message)
+    if not match:
+        return False
+    language = detect_language(message, default="")
+    rest = f"{message[: match.start()]} {message[match.end() :]}"
+    opening = _OPENING.match(rest.strip())
+    if opening:
+        rest = rest.strip()[opening.end() :]
+    words = [w.lower() for w in _WORD.findall(rest)]
+    pointing = {
+        w
+        for w in set(words) & _POINTERS
+        if w not in _DEMONSTRATIVES and language in _POINTER_LANGUAGES.get(w, (language,))
+    }
+    if pointing or _OBJECT_POINTER.search(message):
+        return False
+    named = [s for s in specifics(rest, names=language != "de") if not s[0].isdigit()]
+    content = [w for w in words if w not in _NAMES_NOTHING]
+    return bool(named) or len(content) >= DEFINED_WORDS
 
 
 def _names_no_topic(message: str) -> bool:

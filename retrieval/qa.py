@@ -26,7 +26,7 @@ from retrieval.answer import (
     names_count,
 )
 from retrieval.attribution import without_credits
-from retrieval.conversation import FRAGMENT_WORDS, is_elliptical
+from retrieval.conversation import FRAGMENT_WORDS, defines_own_subject, is_elliptical
 from retrieval.hybrid import LEXICAL, Hit, HybridRetriever, Retrieval
 from retrieval.index import SearchIndex
 from retrieval.language import detect_language
@@ -171,7 +171,7 @@ class QAService:
         ("and for schools?") is searched together with it (see `retrieve`).
         """
         question = " ".join(question.split())
-        language = detect_language(question)
+        language = turn_language(question, previous)
         if not any(ch.isalnum() for ch in question):
             return self._not_covered(question, language, Retrieval([], {}), question)
         retrieval, searched = self.retrieve_turn(question, k=k, previous=previous)
@@ -210,7 +210,7 @@ class QAService:
         documents clearly better with the previous question than alone. A question that
         stands alone is never merged, whatever its length.
         """
-        language = language or detect_language(question)
+        language = language or turn_language(question, previous)
         joint_text = f"{' '.join((previous or '').split())} {question}"
         if previous and previous.strip() and is_elliptical(question):
             return self._retrieve(joint_text, k, language, subject=question), joint_text
@@ -218,7 +218,11 @@ class QAService:
         if not previous or not previous.strip():
             return alone, question
         closeness = self._similarity(alone)
-        if len(question.split()) <= FRAGMENT_WORDS and closeness < STANDALONE_SIMILARITY:
+        if (
+            len(question.split()) <= FRAGMENT_WORDS
+            and closeness < STANDALONE_SIMILARITY
+            and not defines_own_subject(question)
+        ):
             joint = self._retrieve(joint_text, k, language, subject=question)
             if self._similarity(joint) - closeness >= CONTEXT_GAIN:
                 return joint, joint_text
@@ -286,6 +290,14 @@ class QAService:
             score=hit.score,
             digest=chunk.digest,
         )
+
+
+def turn_language(message: str, previous: str | None) -> str:
+    """The language of a chat message; one too short to identify ("et en Italie ?", "¿y la de
+    España?") is in the language of the message before it, the default only without one.
+    Read as English, such a follow-up lost the cross-lingual bar and had its foreign spelling
+    of a name ("Italie") counted as a subject the English passages never mention."""
+    return detect_language(message, default="") or detect_language(previous or "")
 
 
 def retrieval_methods(language: str, embedders: Sequence[str]) -> list[str]:

@@ -34,7 +34,9 @@ from retrieval.qa import Source, _cited
      "Wer hat es gegründet, und in welchem Jahr?", "quem o escreveu e quando saiu?",
      "¿quién lo escribió?", "¿cuándo lo aprobaron?", "ci sono esempi di città?",
      "gibt es Beispiele von Städten?", "czy są przykłady z innych miast?",
-     "y a-t-il des exemples de villes ?", "há exemplos de outras cidades?"],
+     "y a-t-il des exemples de villes ?", "há exemplos de outras cidades?",
+     "and what's the budget?", "et c'est quoi la durée ?", "what is its budget?", "e cos'è?",
+     "und was ist das?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -56,7 +58,10 @@ def test_continuations_are_elliptical(message: str) -> None:
      "Quand le réseau a-t-il été créé ?", "Gibt es Beispiele aus Deutschland?",
      "¿Qué es la estrategia antirrumores?", "Come funziona il programma ICC?",
      "how is the 2022 recommendation different from the 2015 one",
-     "Quem organiza a rede portuguesa de cidades interculturais?"],
+     "Quem organiza a rede portuguesa de cidades interculturais?",
+     "so what's an intercultural strategy?", "et c'est quoi le CDADI exactement ?",
+     "e o que é a rede RPCI?", "und was ist die Faro-Konvention?",
+     "e cos'è la consulta interculturale?", "also what's that Oslo complaints panel?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
