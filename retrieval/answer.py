@@ -352,13 +352,15 @@ ANSWER_TYPE_UNITS = 3
 
 
 def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
-    """Whether the question asks for a kind of answer (a sum of money, contact details, a
+    """Whether the sentences that ask (not a preamble's "...won't put money into anything")
+    ask for a kind of answer (a sum of money, contact details, a
     time of day, a rate or score, a numbered provision) that the passages found do not hold
     (a provision anywhere in them, the others in their `ANSWER_TYPE_UNITS` statements closest
     to the question), or for how things stand today, which no dated passage holds: then the
     passages, however close in topic, cannot answer it."""
     if asks_about_today(question):
         return True
+    question = asked_part(question)
     text = " ".join(h.text for h in hits)
     for provision in _ASKS_PROVISION.finditer(question):
         cited = rf"(?:\barticles?|\bart\.|\bparagraphs?|§)\s*{provision.group(1)}\b"

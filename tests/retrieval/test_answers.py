@@ -91,6 +91,14 @@ def test_a_number_describing_the_officers_city_does_not_veto_the_question(qa: QA
     assert not qa.ask("Which cities had 80,000 residents when they joined?").answered
 
 
+def test_a_sum_named_in_the_preamble_is_not_what_the_question_asks_for(qa: QAService) -> None:
+    asked = "What does Congress Recommendation 261 ask of national and regional governments?"
+    message = f"Our region says integration is a city job and puts no money into it. {asked}"
+    assert qa.ask(message).answered
+    sum_asked = "How much money did the Congress give cities under Recommendation 261?"
+    assert not qa.ask(sum_asked).answered
+
+
 def test_an_answer_that_only_just_clears_its_bar_is_tentative(qa: QAService) -> None:
     question = "How do I start an anti-rumours strategy in my city?"
     score = qa.retrieve(question).evidence[BLENDED]
