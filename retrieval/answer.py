@@ -515,6 +515,11 @@ def _with_antecedents(units: Sequence[Chunk], index: int) -> list[int]:
 #: A list item's label ("• Real equality: non-discrimination in every public action..."): of a
 #: list too long to quote whole, the other items show only their labels.
 _LABEL = re.compile(rf"^({re.escape(BULLET)}\s*[^:.;]{{2,60}}?):\s")
+#: How far a list item must lead every other item of its list (its similarity to the question)
+#: to be quoted without them: "what campaign did Amadora run?" matched Amadora's item of a
+#: list of cities, which came whole, the other cities as bare labels. Tuning part, key facts:
+#: 0.7071 (every list whole when it fits), 0.7093 (0.02, 0.03), 0.7104 (0.05), 0.7071 (0.08).
+ITEM_LEAD = 0.05
 #: Most words a label may have (a longer head before a colon is a sentence, not a label).
 LABEL_WORDS = 8
 
@@ -530,8 +535,12 @@ def _shown(text: str, as_label: bool) -> str:
     return (label_of(text) or text) if as_label else text
 
 
-def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int], set[int]]:
-    """For a unit of a list block: the lead-in (the sentence that introduces the list) plus the
+def _list_of(
+    units: Sequence[Chunk], index: int, limit: int, scores: Sequence[float] = ()
+) -> tuple[list[int], set[int]]:
+    """For a unit of a list block: the lead-in (the sentence that introduces the list) and this
+    item alone when it leads every other item by `ITEM_LEAD` (`scores`: each unit's similarity
+    to the question); else the lead-in plus the
     whole list when it fits; else the lead-in, this item, and the other items by their labels
     when every one has a label ("three principles: • Diversity advantage • Real equality...")
     or else this item alone. When the unit comes before the items (the lead-in, or a sentence
@@ -552,9 +561,12 @@ def _list_of(units: Sequence[Chunk], index: int, limit: int) -> tuple[list[int],
         return _items_while_they_fit(units, whole, items, limit)
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
     body = [i for i in block if i >= items[0]]
+    own = [i for i in _with_antecedents(units, index) if i not in lead]
+    rivals = [scores[i] for i in items if i not in own] if scores else []
+    if rivals and scores[index] - max(rivals) > ITEM_LEAD:
+        return [*lead, *own], set()
     if _chars(units, [*lead, *body]) <= limit:
         return [*lead, *body], set()
-    own = [i for i in _with_antecedents(units, index) if i not in lead]
     others = [i for i in items if i not in own]
     if not _labelled(units, others):
         return [*lead, *own], set()
@@ -673,7 +685,8 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
         if chosen and (candidates[0][0] - score > UNIT_GAP or used >= ANSWER_CHARS):
             break
         units = sections[n][0]
-        group, short = _list_of(units, index, ANSWER_CHARS)
+        scores = [sections[n][1].unit_scores.get(u.chunk_id, 0.0) for u in units]
+        group, short = _list_of(units, index, ANSWER_CHARS, scores)
         group = group or _with_antecedents(units, index)
         # Items shown by their label so far that this statement needs in full.
         upgraded = [i for i in group if i in labels.get(n, ()) and i not in short]

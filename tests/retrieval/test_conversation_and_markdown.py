@@ -219,10 +219,24 @@ def test_a_list_is_quoted_with_the_sentence_that_introduces_it() -> None:
         [(0, "The guide was published in 2023."), (0, "The seven concepts are:"),
          (0, "• Real equality"), (0, "• Valuing diversity")],
         best=3,
+        closeness=[0.5, 0.5, 0.88, 0.9],
     )  # fmt: skip
     assert extractive_answer("which concepts?", [hit]) == (
         "The seven concepts are:\n• Real equality\n• Valuing diversity [1]"
     )
+
+
+def test_a_list_item_far_closer_than_the_others_is_quoted_without_them() -> None:
+    units = [(0, "Cities that ran anti-rumour campaigns:"), (0, "• Barcelona (Spain): agents."),
+             (0, "• Amadora (Portugal): \"Do not feed the rumour\", 2014-2015."),
+             (0, "• Lublin (Poland): a festival.")]  # fmt: skip
+    hit = _section(units, best=2, closeness=[0.8, 0.8, 0.9, 0.8])
+    assert extractive_answer("what campaign did Amadora run?", [hit]) == (
+        "Cities that ran anti-rumour campaigns:\n"
+        '• Amadora (Portugal): "Do not feed the rumour", 2014-2015. [1]'
+    )
+    close = _section(units, best=2, closeness=[0.8, 0.86, 0.9, 0.8])
+    assert "Lublin" in extractive_answer("which campaigns?", [close])
 
 
 def test_the_asked_part_of_a_message_leaves_its_preamble_out() -> None:
@@ -244,12 +258,13 @@ def test_a_later_sentence_of_a_list_item_comes_with_the_item() -> None:
 
 
 def test_a_list_too_long_to_quote_shows_its_other_items_by_their_labels() -> None:
-    long = " and more, at some length" * 12
+    long = " and more, at some length" * 16  # too long for a second item in full
     hit = _section(
         [(0, "The model rests on four principles:"), (0, "• Diversity advantage: a gain" + long),
          (0, "• Real equality: non-discrimination" + long), (0, "• Interaction: mixing" + long),
          (0, "• Active citizenship and participation: in the 2022 text" + long)],
         best=3,
+        closeness=[0.5, 0.87, 0.87, 0.9, 0.87],
     )  # fmt: skip
     answer = extractive_answer("principles?", [hit])
     assert answer.startswith(
@@ -259,7 +274,7 @@ def test_a_list_too_long_to_quote_shows_its_other_items_by_their_labels() -> Non
     assert answer.endswith("• Active citizenship and participation [1]")
     units = [(0, "Four principles:"), (0, "• A gain" + long), (0, "• Equality" + long),
              (0, "• Mixing" + long)]  # fmt: skip
-    without_labels = _section(units, best=2)
+    without_labels = _section(units, best=2, closeness=[0.5, 0.87, 0.9, 0.87])
     assert extractive_answer("principles?", [without_labels]) == (
         "Four principles:\n• Equality" + long + " [1]"
     )
