@@ -120,6 +120,10 @@ _ACKNOWLEDGEMENTS = (
 #: A comma or colon right after the opening sets it apart as an aside ("also, how does a city
 #: join the network?"): what follows may be a whole question of its own.
 _ASIDE = re.compile(r"\s*[,:]")
+#: Openings that add a question rather than continue one: before a question word they work as
+#: an aside, comma or not ("also how does a city join the network?"; "and how..." may still
+#: continue the previous question).
+_ADDING = frozenset(("also", "aussi", "anche", "también", "também", "auch"))
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _OPENING = re.compile(
     r"^[\s¿¡\"'«“(-]*(?:(?:"
@@ -327,7 +331,7 @@ def _asks_own_question(message: str, opening: re.Match[str], words: int, languag
         return True
     if _OPENING.match(message[opening.end() :].lstrip(" ,:")):
         return False  # "and what about Lisbon?" continues twice over
-    aside = _ASIDE.match(message, opening.end()) is not None
+    aside = _ASIDE.match(message, opening.end()) is not None or first in _ADDING
     # A capitalised word names a subject unless the language capitalises every noun (German).
     # Wider than the abstention's specifics (English only): here a name that is a translation
     # ("Lisboa") still shows the message names its own subject.

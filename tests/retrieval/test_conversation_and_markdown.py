@@ -36,7 +36,7 @@ from retrieval.qa import Source, _cited
      "gibt es Beispiele von Städten?", "czy są przykłady z innych miast?",
      "y a-t-il des exemples de villes ?", "há exemplos de outras cidades?",
      "and what's the budget?", "et c'est quoi la durée ?", "what is its budget?", "e cos'è?",
-     "und was ist das?"],
+     "und was ist das?", "also when was it adopted?", "also for schools?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -61,7 +61,8 @@ def test_continuations_are_elliptical(message: str) -> None:
      "Quem organiza a rede portuguesa de cidades interculturais?",
      "so what's an intercultural strategy?", "et c'est quoi le CDADI exactement ?",
      "e o que é a rede RPCI?", "und was ist die Faro-Konvention?",
-     "e cos'è la consulta interculturale?", "also what's that Oslo complaints panel?"],
+     "e cos'è la consulta interculturale?", "also what's that Oslo complaints panel?",
+     "also how do cities measure their progress?", "anche come si entra nella rete?"],
 )  # fmt: skip
 def test_standalone_questions_are_not_elliptical(message: str) -> None:
     assert not is_elliptical(message)
