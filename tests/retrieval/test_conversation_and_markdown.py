@@ -165,6 +165,11 @@ def _hit(text: str) -> Hit:
         ("notre maire actuel veut adhérer, que faire ?", "Cities apply by letter.", False),
         ("chi è il referente? mi serve nome e mail", "ICEI coordinates the network.", True),
         ("How should a city respond to hate mail against migrants?", "Report it.", False),
+        # money named as a constraint is not asked for
+        ("How can a small town start one on a tight budget?", "Start with a map.", False),
+        ("¿Cómo empezar una estrategia con poco presupuesto?", "Start with a map.", False),
+        ("Comment faire avec peu de moyens ?", "Start with a map.", False),
+        ("What budget did Barcelona give its strategy?", "Barcelona began in 2010.", True),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
