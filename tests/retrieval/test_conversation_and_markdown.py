@@ -170,6 +170,18 @@ def _hit(text: str) -> Hit:
         ("¿Cómo empezar una estrategia con poco presupuesto?", "Start with a map.", False),
         ("Comment faire avec peu de moyens ?", "Start with a map.", False),
         ("What budget did Barcelona give its strategy?", "Barcelona began in 2010.", True),
+        # a how-to clause, or one on what a text says, names money or a score as its topic
+        ("How can our city raise its Index score?", "Cities compare results.", False),
+        ("what does the guide say about the budget?", "Plan resources early.", False),
+        ("Wie können wir Vereine finanziell fördern?", "Cities support groups.", False),
+        ("How much does it cost and how do we pay?", "Cities apply by letter.", True),
+        ("comment puis-je le joindre ?", "He chairs the network.", True),
+        ("What does the brief say about migrants and the cost of housing?", "Rents rose.", False),
+        ("qual e o orcamento anual do programa?", "The programme began in 2008.", True),
+        ("What does the course cost?", "The course is free of charge.", False),
+        # a text's laws in general, or its legal force, is not a statute asked about
+        ("Must states change their laws?", "It is a non-binding text.", False),
+        ("What does the immigration law say about it?", "Cities run courses.", True),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
