@@ -130,13 +130,15 @@ _ASKS_MONEY = re.compile(
 #: playground: "How can a small town start an anti-rumour strategy on a tight budget?" was
 #: refused for lacking a sum.
 _WITHIN_MEANS = re.compile(
-    r"\b(?:little|small|limited|low|tight|modest|minimal|no|without|few|poc[oa]s?|escas[oa]s?|"
+    r"\b(?:little|small|limited|low|tight|modest|minimal|without|few|poc[oa]s?|escas[oa]s?|"
     r"baj[oa]|sin|reducid[oa]|limitad[oa]|peu\s+de|petit|faible|sans|limitée?|maigre|modeste|"
     r"poch[ie]|scars[oaie]|senza|bass[oa]|ridott[oa]|wenig\w*|klein\w*|knapp\w*|ohne|gering\w*|"
-    r"begrenzt\w*|mał\w*|niewielk\w*|ogranicz\w*|bez|мал\w*|обмежен\w*|без|pouc[oa]s?|sem|"
-    r"baix[oa])\s+(?:\w+\s+)?(?:budget\w*|money|funds?|funding|resources|moyens|argent|"
+    r"begrenzt\w*|mał\w*|niewielk\w*|ogranicz\w*|bez|мало|мал(?:им|ий|ого)|обмежен\w*|без|"
+    r"pouc[oa]s?|sem|baix[oa])\s+(?:\w+\s+)?(?:budget\w*|money|funds?|funding|resources|moyens|argent|"
     r"financement|presupuesto|dinero|fondos|recursos|soldi|fondi|risorse|geld|mittel\w*|"
-    r"budżet\w*|pieniędzy|środk\w*|бюджет\w*|коштів|грошей|orçamento|dinheiro)\b",
+    r"budżet\w*|pieniędzy|środk\w*|бюджет\w*|коштів|грошей|orçamento|dinheiro)\b|"
+    # English "no" only: Portuguese "no orçamento" is "in the budget"
+    r"\bno\s+(?:budget|money|funds|funding|resources)\b",
     re.IGNORECASE,
 )
 #: Clauses that ask how to do something, and sentences that ask what the documents say about a
@@ -147,29 +149,45 @@ _WITHIN_MEANS = re.compile(
 #: none). "How much" and "how many" still ask.
 _HOW_TO = re.compile(
     r"^\W*(?:(?:and|or|but|et|ou|mais|y|o|pero|e|ma|und|oder|aber|a|i|та|і|а)\s+)?"
-    r"(?:how(?!\s+(?:much|many|big|large|high|long|often)\b)|comment|c[oó]mo|come|wie(?!\s*viel)|"
-    r"jak(?!\s+(?:du[zż]|wysok))|як(?!\s+багато)|in what ways?|de quelle (?:mani[eè]re|fa[cç]on)|"
+    r"(?:how(?!\s+(?:much|many|big|large|high|long|often|expensive|costly)\b)|comment|c[oó]mo|"
+    r"come|wie(?!\s*(?:viel|hoch|gro[ßs]|teuer|lange)\b)|jak(?!\s+(?:du[zż]|wysok|drog))|"
+    r"як(?!\s+(?:багато|дорого))|in what ways?|de quelle (?:mani[eè]re|fa[cç]on)|"
     r"de qu[eé] (?:manera|forma)|in che modo|de que (?:maneira|forma))\b",
     re.IGNORECASE,
 )
-_SAYS_ABOUT = re.compile(
-    r"\b(?:say|says|said)\s+(?:anything\s+)?about\b|\b(?:dit|disent|dice|dicen|dicono|diz|dizem|"
-    r"sagt|sagen|mówi|каже|говорить)\b.{0,40}\b(?:sur|de|sobre|su|zu|über|o|про)\b",
+#: "How did Lisbon score?", "how does our city rank?": a how-question that asks for a score.
+_HOW_SCORED = re.compile(
+    r"\bhow\s+(?:did|does|do|has|have|would)\s+(?:\S+\s+){1,4}?(?:score[ds]?|rank(?:ed|s)?|compare|perform)\b",
     re.IGNORECASE,
 )
-_SENTENCES = re.compile(r"[?;]\s*")
-_CLAUSES = re.compile(r",\s+|\s+(?=(?:and|et|y|e|und|i|і|та)\s)", re.IGNORECASE)
+_SAYS_ABOUT = re.compile(
+    r"\b(?:say|says|said)\s+(?:anything\s+)?about\b|\b(?:dit|disent)\b.{0,40}\bsur\b|"
+    r"\b(?:dice|dicen|dicono|diz|dizem)\b.{0,40}\b(?:sobre|su|sul|sulla)\b|"
+    r"\b(?:sagt|sagen)\b.{0,40}\b(?:zu|zum|zur|über)\b|\bmówi\w*\b.{0,40}\bo\b|"
+    r"\b(?:каже|говорить)\b.{0,40}\bпро\b",
+    re.IGNORECASE,
+)
+#: Where a question's next clause starts: a sentence's end, or a conjunction or comma before a
+#: question word ("what does it say about funding, and how much can we get?"; not "how can
+#: cities and regions share the costs?").
+_QUESTION_WORD = (
+    r"(?:what|which|how|who|when|where|why|quel\w*|que|qu['’]|combien|comment|quand|où|qu[eé]|"
+    r"cu[aá]l\w*|cu[aá]nt\w*|c[oó]mo|cu[aá]ndo|d[oó]nde|qui[eé]n\w*|che|qual\w*|quant\w*|come|"
+    r"quando|dove|chi|quais|como|quem|was|wie|welch\w*|wann|wo|wer|co|jak\w*|ile|kiedy|gdzie|"
+    r"kto|що|як\w*|скільки|коли|де|хто)\b"
+)
+_CLAUSES = re.compile(
+    rf"[?;]\s*|(?:,\s*|\s+)(?=(?:(?:and|et|y|e|und|та|і)\s+)?{_QUESTION_WORD})", re.IGNORECASE
+)
 
 
 def _asking_for_values(question: str) -> str:
-    """The parts of a question where a word for money or a rate asks for a value (see
-    `_HOW_TO`)."""
+    """The clauses of a question where a word for money or a rate asks for a value: not those
+    asking how to do something or what a text says about a topic (see `_HOW_TO`)."""
     return " ".join(
         clause
-        for sentence in _SENTENCES.split(question)
-        if not _SAYS_ABOUT.search(sentence)
-        for clause in _CLAUSES.split(sentence)
-        if not _HOW_TO.search(clause)
+        for clause in _CLAUSES.split(question)
+        if _HOW_SCORED.search(clause) or not (_HOW_TO.search(clause) or _SAYS_ABOUT.search(clause))
     )
 
 
@@ -194,7 +212,8 @@ _ASKS_SUM_PAID = re.compile(
 _MONEY = re.compile(
     r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?)\b)\s?\d|\d[\d,. ]*\s?(?:€|EUR|euros?)\b|"
     # a price of nothing answers "what does it cost?" too
-    r"\b(?:free of charge|at no cost|free|no fee)\b",
+    r"\b(?:free of charge|at no cost|no fee|(?:is|are|was|were) free|free (?:online )?"
+    r"(?:course|courses|training|access|membership|service|services))\b",
     re.I,
 )
 _ASKS_CONTACT = re.compile(
@@ -234,14 +253,15 @@ _RATE = re.compile(r"\d\s?(?:%|per ?cent|percent|points?\b|/\s?100)", re.IGNOREC
 #: Tuning part: four out-of-scope questions on national laws, no answerable one, asked so.
 _ASKS_LAW = re.compile(
     r"\b(?:law|statute|loi|ley|(?:la|una|della|nella|alla) legge|"
-    r"ustaw(?:a|y|ie|ę|ą|ach|ami)|закон\w*)\b|"
-    # "Aufenthaltsgesetz(es)", "Gesetzgebung", not "umgesetzt"; "the Equality Act"
-    r"\w*gesetz(?:e[sn]?)?\b|\bgesetzgeb\w*|\b(?-i:Act)\b",
+    r"ustaw(?:a|y|ie|ę|ą)|закон(?!и\b)\w*)\b|"
+    # "Aufenthaltsgesetz(es)", "Gesetzgebung", not "umgesetzt" nor laws in general ("Gesetze");
+    # "the Equality Act"
+    r"\b(?!gesetze\b|gesetzen\b)\w*gesetz(?:e[sn]?)?\b|\bgesetzgeb\w*|\b(?-i:Act)\b",
     re.IGNORECASE,
 )
 #: A passage on a text's legal force ("a non-binding recommendation") speaks of law too.
 _LAW = re.compile(
-    r"\b(?:laws?|act|acts|statutes?|legislation|legal framework|legally|(?:non-)?binding)\b",
+    r"\b(?:laws?|act|acts|statutes?|legislation|legal framework|legally|binding)\b",
     re.IGNORECASE,
 )
 #: A question for a present fact: who holds a post, how many there are, when or where
@@ -430,8 +450,8 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     closest = " ".join(t for _, t in scored[:ANSWER_TYPE_UNITS]) or text
     asking = _asking_for_values(question)
     return any(
-        asks.search(text) and not holds.search(closest)
-        for text, kinds in ((question, _ANSWER_KINDS), (asking, _VALUE_KINDS))
+        asks.search(part) and not holds.search(closest)
+        for part, kinds in ((question, _ANSWER_KINDS), (asking, _VALUE_KINDS))
         for asks, holds in kinds
     )
 

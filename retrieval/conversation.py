@@ -199,13 +199,17 @@ FRAGMENT_WORDS = 5
 #: lente interculturale?", "und was ist dieser Phoenix-Preis?"; on the tuning part, all 29
 #: conversation messages of this form stand alone).
 _DEFINITION = re.compile(
-    r"\b(?:what(?:['’]s|\s+is|\s+are)|c['’]est\s+quoi|qu['’]est[- ]ce\s+que|(?:che\s+)?cos['’]è|"
-    r"cosa\s+(?:è|sono)|o\s+que\s+(?:é|e|são)|qu[ée]\s+(?:es|son)|was\s+(?:ist|sind)|"
+    r"\b(?:what(?:['’]s|\s+is|\s+are)|c['’]est\s+quoi|(?:che\s+)?cos['’]è|"
+    r"o\s+que\s+(?:é|e|são)(?!\s+que\b)|qu[ée]\s+(?:es|son)|"
+    # German "was ist" also opens a perfect tense ("was ist danach passiert?") and "was ist
+    # mit" asks "what about": a definition names its subject with an article
+    r"was\s+(?:ist|sind)(?=\s+(?:der|die|das|ein|eine|dieser|diese|dieses)\b)|"
     r"co\s+to\s+(?:jest|są)|що\s+таке)(?=\W|$)",
     re.IGNORECASE,
 )
 #: Demonstratives a definition's subject may open with ("what's that Oslo mediation panel?"):
-#: there they introduce the subject rather than point back to one.
+#: as its first word they introduce the subject rather than point back to one ("what's the
+#: budget for that?" points back).
 _DEMONSTRATIVES = frozenset(
     (
         "this", "that", "these", "those", "questo", "questa", "questi", "queste", "quello",
@@ -221,9 +225,50 @@ _FILLERS = frozenset(
         "los", "las", "o", "os", "as", "um", "uma", "der", "die", "das", "den", "dem", "ein",
         "eine", "einen", "dieser", "exactly", "exactement", "au", "juste", "eigentlich",
         "exactamente", "esattamente", "exatamente", "dokładnie", "саме",
+        # Polish and Ukrainian demonstratives ("a co to jest ta strategia?" points back)
+        "ta", "ten", "te", "tej", "tego", "ця", "цей", "ці", "це",
     )
 )  # fmt: skip
-_NAMES_NOTHING = _FILLERS | _TOPICLESS | _POINTERS | _INTERROGATIVES | frozenset(_ACKNOWLEDGEMENTS)
+#: Words a subject of the previous topic is made of: nouns that need a complement ("the
+#: steps" of what?) and the words that rank or date them ("the main steps", "the annual
+#: budget", "la prochaine étape"). A subject of these only is not defined, it is asked about.
+_RELATIONAL = frozenset(
+    (
+        # English
+        "step", "steps", "budget", "criteria", "criterion", "deadline", "timeline", "cost",
+        "costs", "fee", "fees", "role", "goal", "goals", "aim", "aims", "objective",
+        "objectives", "purpose", "result", "results", "outcome", "outcomes", "difference",
+        "process", "procedure", "requirements", "conditions", "rules", "eligibility", "main",
+        "next", "first", "last", "annual", "total", "overall", "key", "exact",
+        # French
+        "étape", "étapes", "critères", "date", "limite", "calendrier", "coût", "cotisation",
+        "rôle", "but", "objectif", "objectifs", "résultat", "résultats", "différence",
+        "processus", "procédure", "conditions", "règles", "principal", "principale",
+        "principaux", "prochaine", "prochain", "premier", "première", "dernier", "dernière",
+        "annuel", "annuelle",
+        # Spanish, Italian, Portuguese
+        "paso", "pasos", "presupuesto", "criterios", "plazo", "calendario", "coste", "costo",
+        "cuota", "papel", "objetivo", "objetivos", "resultado", "resultados", "diferencia",
+        "proceso", "procedimiento", "requisitos", "próximo", "próxima", "primero", "primera",
+        "último", "última", "anual", "passo", "passi", "bilancio", "criteri", "scadenza",
+        "quota", "ruolo", "obiettivo", "obiettivi", "risultato", "risultati", "differenza",
+        "processo", "procedura", "requisiti", "prossimo", "prossima", "primo", "ultimo",
+        "ultima", "annuale", "orçamento", "critérios", "prazo", "custo", "taxa", "resultados",
+        "diferença", "procedimento", "próximos", "principais",
+        # German, Polish, Ukrainian
+        "schritt", "schritte", "kriterien", "frist", "zeitplan", "kosten", "gebühr", "rolle",
+        "ziel", "ziele", "ergebnis", "ergebnisse", "unterschied", "verfahren", "nächste",
+        "nächsten", "erste", "letzte", "jährliche", "krok", "kroki", "budżet", "kryteria",
+        "termin", "harmonogram", "koszt", "opłata", "rola", "cel", "wynik", "wyniki", "różnica",
+        "procedura", "następny", "następne", "pierwszy", "ostatni", "roczny", "główny",
+        "крок", "кроки", "бюджет", "критерії", "термін", "графік", "вартість", "внесок", "роль",
+        "мета", "результат", "результати", "різниця", "процедура", "наступний", "наступні",
+        "перший", "останній", "головний",
+    )
+)  # fmt: skip
+_NAMES_NOTHING = (
+    _FILLERS | _TOPICLESS | _POINTERS | _INTERROGATIVES | _RELATIONAL | frozenset(_ACKNOWLEDGEMENTS)
+)
 #: Content words (or one specific subject) a definition's subject needs to stand alone: one
 #: word may be a relational noun of the previous topic ("what's the deadline?", "c'est quoi
 #: la durée ?").
@@ -278,8 +323,9 @@ def is_elliptical(message: str) -> bool:
 def defines_own_subject(message: str) -> bool:
     """Whether the message asks what a subject it names is ("and what is the ICC Index?",
     "e o que é o Amadora Empreende?"): such a question stands alone even after "and" or "so",
-    unless a pronoun points back ("what is its budget?") or the subject is a single word that
-    may belong to the previous topic ("what's the deadline?")."""
+    unless a pronoun points back ("what is its budget?", "what's the role of those
+    mediators?") or the subject may belong to the previous topic: a single word ("what's the
+    plan?") or words that need a complement ("what are the main steps?")."""
     match = _DEFINITION.search(message)
     if not match:
         return False
@@ -289,10 +335,13 @@ def defines_own_subject(message: str) -> bool:
     if opening:
         rest = rest.strip()[opening.end() :]
     words = [w.lower() for w in _WORD.findall(rest)]
+    first = next((i for i, w in enumerate(words) if w not in _FILLERS), len(words))
     pointing = {
         w
-        for w in set(words) & _POINTERS
-        if w not in _DEMONSTRATIVES and language in _POINTER_LANGUAGES.get(w, (language,))
+        for i, w in enumerate(words)
+        if w in _POINTERS
+        and not (i == first and w in _DEMONSTRATIVES)
+        and language in _POINTER_LANGUAGES.get(w, (language,))
     }
     if pointing or _OBJECT_POINTER.search(message):
         return False

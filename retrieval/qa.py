@@ -296,7 +296,9 @@ def turn_language(message: str, previous: str | None) -> str:
     """The language of a chat message; one too short to identify ("et en Italie ?", "¿y la de
     España?") is in the language of the message before it, the default only without one.
     Read as English, such a follow-up lost the cross-lingual bar and had its foreign spelling
-    of a name ("Italie") counted as a subject the English passages never mention."""
+    of a name ("Italie") counted as a subject the English passages never mention. An officer
+    who switches language in two words ("and in Italy?" after a French question) is read in
+    the earlier one: the cross-lingual bar, and no BM25, for those two words."""
     return detect_language(message, default="") or detect_language(previous or "")
 
 

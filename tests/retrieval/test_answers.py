@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from retrieval.answer import AbstentionPolicy
-from retrieval.qa import BLENDED, TENTATIVE_MARGIN
+from retrieval.qa import BLENDED, TENTATIVE_MARGIN, turn_language
 from retrieval.service import QAService
 
 
@@ -127,6 +127,13 @@ def test_follow_up_uses_the_previous_question(qa: QAService) -> None:
     assert follow_up.answered
     assert follow_up.sources[0].doc_id == "method-anti-rumours"
     assert "valuat" in (follow_up.sources[0].section + follow_up.sources[0].text).lower()
+
+
+def test_a_message_too_short_to_identify_is_in_the_previous_ones_language() -> None:
+    previous = "Comment les villes ont-elles informé les migrants pendant le Covid ?"
+    assert turn_language("et en Italie ?", previous) == "fr"
+    assert turn_language("et en Italie ?", None) == "en"
+    assert turn_language("And how did Italian cities do it?", previous) == "en"
 
 
 def test_a_short_question_that_stands_alone_is_never_merged(qa: QAService) -> None:

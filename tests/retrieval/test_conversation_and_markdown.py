@@ -36,7 +36,9 @@ from retrieval.qa import Source, _cited
      "gibt es Beispiele von Städten?", "czy są przykłady z innych miast?",
      "y a-t-il des exemples de villes ?", "há exemplos de outras cidades?",
      "and what's the budget?", "et c'est quoi la durée ?", "what is its budget?", "e cos'è?",
-     "und was ist das?", "also when was it adopted?", "also for schools?"],
+     "und was ist das?", "also when was it adopted?", "also for schools?",
+     "and what are the main steps?", "and what's the budget for that?",
+     "und was ist danach passiert?", "a co to jest ta strategia?", "und was ist mit München?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -180,7 +182,14 @@ def _hit(text: str) -> Hit:
         ("qual e o orcamento anual do programa?", "The programme began in 2008.", True),
         ("What does the course cost?", "The course is free of charge.", False),
         # a text's laws in general, or its legal force, is not a statute asked about
-        ("Must states change their laws?", "It is a non-binding text.", False),
+        ("Must states change their laws?", "Cities act first.", False),
+        ("Is it a law that states must follow?", "It is a non-binding text.", False),
+        ("How can cities and regions share the costs?", "Cities pool grants.", False),
+        ("Wie hoch sind die Kosten der Mitgliedschaft?", "Cities join by letter.", True),
+        ("How does Bergen's score compare with Oslo's?", "Bergen joined in 2008.", True),
+        ("What does it say about funding, and how much can we get?", "Plan early.", True),
+        ("Qual o valor no orçamento de 2023?", "The network began in 2010.", True),
+        ("How much does membership cost?", "EU citizens enjoy free movement.", True),
         ("What does the immigration law say about it?", "Cities run courses.", True),
     ],
 )
@@ -211,7 +220,8 @@ def test_an_over_long_passage_is_shortened_at_a_sentence_not_mid_word() -> None:
 
 def _section(texts: list[tuple[int, str]], best: int, closeness: list[float] | None = None) -> Hit:
     """A section of (block, text) units; `best` is closest to the question (0.9, the others
-    0.5) unless `closeness` gives every unit's similarity."""
+    0.5) unless `closeness` gives every unit's similarity. With the default, a best list item
+    leads its list by more than `ITEM_LEAD` and is quoted without the other items."""
     units = [
         Chunk(f"u:{n}", "doc", "T", "T", "S", None, "", "en", "h", "c", text, block=block)
         for n, (block, text) in enumerate(texts)
