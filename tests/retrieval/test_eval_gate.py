@@ -16,17 +16,18 @@ from retrieval.service import QAService, build_qa_service
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "eval"
 
-# Measured on the test part (night of 2026-12-07, 340 items with more-u's): recall@5 0.951, MRR
-# 0.828, non-English recall@5 0.938, key facts 0.65, abstains on 0.70 of out-of-scope and 0.05
-# of answerable questions, 150 conversation turns 0.77 right, no Markdown. Machines differ a
-# little: the same code read key facts 0.66 and turns 0.75 on another one.
-RECALL_FLOOR = 0.92
+# Measured on the test part (late on 2026-12-08, 456 items, grown by three blind batches):
+# recall@5 0.936, MRR 0.825, non-English recall@5 0.909, key facts 0.64, abstains on 0.62 of
+# out-of-scope and 0.07 of answerable questions, 187 conversation turns 0.73 right, no
+# Markdown. Machines differ a little (key facts 0.65 or 0.66, turns 0.75 or 0.77 for the same
+# code on the earlier items), so each floor leaves a few items of room.
+RECALL_FLOOR = 0.90
 MRR_FLOOR = 0.78
-NON_ENGLISH_FLOOR = 0.88
-KEY_FACTS_FLOOR = 0.60
-ABSTAIN_UNANSWERABLE_FLOOR = 0.62
-ABSTAIN_ANSWERABLE_CEILING = 0.08
-CONVERSATIONS_FLOOR = 0.70
+NON_ENGLISH_FLOOR = 0.86
+KEY_FACTS_FLOOR = 0.58
+ABSTAIN_UNANSWERABLE_FLOOR = 0.57
+ABSTAIN_ANSWERABLE_CEILING = 0.10
+CONVERSATIONS_FLOOR = 0.68
 
 
 @pytest.fixture(scope="module")
