@@ -157,7 +157,8 @@ _HOW_TO = re.compile(
 )
 #: "How did Lisbon score?", "how does our city rank?": a how-question that asks for a score.
 _HOW_SCORED = re.compile(
-    r"\bhow\s+(?:did|does|do|has|have|would)\s+(?:\S+\s+){1,4}?(?:score[ds]?|rank(?:ed|s)?|compare|perform)\b",
+    r"\bhow\s+(?:did|does|do|has|have|would)\s+(?:\S+\s+){1,4}?"
+    r"(?:score[ds]?|rank(?:ed|s)?|compare|perform)\b",
     re.IGNORECASE,
 )
 _SAYS_ABOUT = re.compile(
@@ -620,7 +621,7 @@ def _shown(text: str, as_label: bool) -> str:
 
 
 def _list_of(
-    units: Sequence[Chunk], index: int, limit: int, scores: Sequence[float] = ()
+    units: Sequence[Chunk], index: int, limit: int, scores: Sequence[float]
 ) -> tuple[list[int], set[int]]:
     """For a unit of a list block: the lead-in (the sentence that introduces the list) and this
     item alone when it leads every other item by `ITEM_LEAD` (`scores`: each unit's similarity
@@ -646,7 +647,7 @@ def _list_of(
     lead = _with_antecedents(units, items[0] - 1) if items[0] > block[0] else []
     body = [i for i in block if i >= items[0]]
     own = [i for i in _with_antecedents(units, index) if i not in lead]
-    rivals = [scores[i] for i in items if i not in own] if scores else []
+    rivals = [scores[i] for i in items if i not in own]
     if rivals and scores[index] - max(rivals) > ITEM_LEAD:
         return [*lead, *own], set()
     if _chars(units, [*lead, *body]) <= limit:
@@ -751,9 +752,10 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
     if not sections:
         return ""
     top = hits[0].score
+    closeness = [[hit.unit_scores.get(u.chunk_id, 0.0) for u in units] for units, hit in sections]
     candidates = sorted(
         (
-            (hit.unit_scores.get(unit.chunk_id, 0.0) - SECTION_PRIOR * (top - hit.score), n, i)
+            (closeness[n][i] - SECTION_PRIOR * (top - hit.score), n, i)
             for n, (units, hit) in enumerate(sections)
             for i, unit in enumerate(units)
             if not is_provenance(unit.text)  # it joins the statement it documents
@@ -769,8 +771,7 @@ def extractive_answer(question: str, hits: Sequence[Hit]) -> str:
         if chosen and (candidates[0][0] - score > UNIT_GAP or used >= ANSWER_CHARS):
             break
         units = sections[n][0]
-        scores = [sections[n][1].unit_scores.get(u.chunk_id, 0.0) for u in units]
-        group, short = _list_of(units, index, ANSWER_CHARS, scores)
+        group, short = _list_of(units, index, ANSWER_CHARS, closeness[n])
         group = group or _with_antecedents(units, index)
         # Items shown by their label so far that this statement needs in full.
         upgraded = [i for i in group if i in labels.get(n, ()) and i not in short]

@@ -297,10 +297,12 @@ def is_elliptical(message: str) -> bool:
     with a pronoun ("who wrote it?", "which cities did that?") or names no topic at all ("any
     city examples?", "¿Qué ejemplos hay?")."""
     words = message.split()
-    if not 0 < len(words) <= CONTINUATION_MAX_WORDS or defines_own_subject(message):
+    if not 0 < len(words) <= CONTINUATION_MAX_WORDS:
+        return False
+    language = detect_language(message, default="")
+    if defines_own_subject(message, language):
         return False
     opening = _OPENING.match(message)
-    language = detect_language(message, default="")
     if opening and not _asks_own_question(message, opening, len(words), language):
         return True
     if _names_no_topic(message):
@@ -320,16 +322,18 @@ def is_elliptical(message: str) -> bool:
     return bool(pointers or _OBJECT_POINTER.search(clause)) and not named
 
 
-def defines_own_subject(message: str) -> bool:
+def defines_own_subject(message: str, language: str | None = None) -> bool:
     """Whether the message asks what a subject it names is ("and what is the ICC Index?",
     "e o que é o Amadora Empreende?"): such a question stands alone even after "and" or "so",
     unless a pronoun points back ("what is its budget?", "what's the role of those
     mediators?") or the subject may belong to the previous topic: a single word ("what's the
-    plan?") or words that need a complement ("what are the main steps?")."""
+    plan?") or words that need a complement ("what are the main steps?"). `language` is the
+    message's own, when the caller has already identified it."""
     match = _DEFINITION.search(message)
     if not match:
         return False
-    language = detect_language(message, default="")
+    if language is None:
+        language = detect_language(message, default="")
     rest = f"{message[: match.start()]} {message[match.end() :]}"
     opening = _OPENING.match(rest.strip())
     if opening:
