@@ -49,10 +49,12 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 #: A digest's note on its own reading ("The paragraphs that could be read make four points:",
-#: "Further chapters follow (their titles could not be verified for this digest)."): true of
-#: the digest, not an answer to anyone's question, so never quoted as one.
+#: "Further chapters follow (their titles could not be verified for this digest).", "This
+#: section is not part of the brief either."): true of the digest, not an answer to anyone's
+#: question, so never quoted as one.
 _READING_NOTE = re.compile(
-    r"could (?:not |only )?be (?:read|verified)|not summarised here|follow in the text",
+    r"could (?:not |only )?be (?:read|verified|consulted|confirmed|found)|not summarised|"
+    r"follow in the text|not part of the (?:ICC )?brief",
     re.IGNORECASE,
 )
 _YEAR_OR_NUMBER = re.compile(r"\b\d[\d.,/]*\d\b|\b\d\b")
@@ -472,10 +474,12 @@ def _fold(text: str) -> str:
 
 
 def specifics(question: str, *, names: bool) -> list[str]:
-    """The question's specific subjects: numbers and years, acronyms and (with `names`, for
-    languages where capitals inside a sentence mean names) capitalised words."""
+    """The question's specific subjects: numbers and years, acronyms other than the
+    programme's own ("ICC", which every topic shares) and (with `names`, for languages where
+    capitals inside a sentence mean names) capitalised words."""
     found = [m.group(0) for m in _YEAR_OR_NUMBER.finditer(question)]
-    found += [m.group(0) for m in _ACRONYM.finditer(question)]
+    acronyms = (m.group(0) for m in _ACRONYM.finditer(question))
+    found += [a for a in acronyms if a.lower() not in _NOT_NAMES]
     if names:
         words = (re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(question))
         found += [w for w in words if w.lower() not in _NOT_NAMES]

@@ -355,9 +355,11 @@ def defines_own_subject(message: str, language: str | None = None) -> bool:
 
 
 def _names_no_topic(message: str) -> bool:
-    """Whether every word of `message` is one that names no topic ("any city examples?")."""
+    """Whether every word of `message` is one that names no topic ("any city examples?"), or
+    only an attribute of the topic before ("total budget?", "la date limite ?"). Tuning part:
+    one more follow-up read so, no standalone message."""
     words = [w.lower() for w in _WORD.findall(message)]
-    return bool(words) and all(w in _TOPICLESS or w in _INTERROGATIVES for w in words)
+    return bool(words) and all(w in _NAMES_NOTHING for w in words)
 
 
 def _asks_own_question(message: str, opening: re.Match[str], words: int, language: str) -> bool:

@@ -38,7 +38,8 @@ from retrieval.qa import Source, _cited
      "and what's the budget?", "et c'est quoi la durée ?", "what is its budget?", "e cos'è?",
      "und was ist das?", "also when was it adopted?", "also for schools?",
      "and what are the main steps?", "and what's the budget for that?",
-     "und was ist danach passiert?", "a co to jest ta strategia?", "und was ist mit München?"],
+     "und was ist danach passiert?", "a co to jest ta strategia?", "und was ist mit München?",
+     "total budget?", "la date limite ?", "¿y cuánto dinero les dio el ICC?"],
 )  # fmt: skip
 def test_continuations_are_elliptical(message: str) -> None:
     assert is_elliptical(message)
@@ -113,6 +114,7 @@ def test_specific_subjects() -> None:
         "Lyon",
     ]
     assert specifics("Comment fonctionne le Conseil à Lyon ?", names=False) == []
+    assert specifics("What does the ICC say about the CDADI?", names=True) == ["CDADI"]
 
 
 def test_key_facts_and_split_are_fixed_functions() -> None:
@@ -348,14 +350,16 @@ def test_a_digest_note_on_its_own_reading_is_never_quoted() -> None:
     hit = _section(
         [(0, "The paragraphs that could be read make four points:"), (0, "• Spaces for dialogue"),
          (0, "• Free expression"), (0, "Further points follow in the text."),
-         (1, "Its chapter titles could not be verified."), (1, "The manual has five parts.")],
+         (1, "Its chapter titles could not be verified."), (1, "The manual has five parts."),
+         (2, "This section is not part of the brief either."), (2, "Examples include Oslo.")],
         best=0,
-        closeness=[0.9, 0.88, 0.87, 0.86, 0.89, 0.85],
+        closeness=[0.9, 0.88, 0.87, 0.86, 0.89, 0.85, 0.89, 0.84],
     )  # fmt: skip
     answer = extractive_answer("what does it recommend?", [hit])
     assert "• Spaces for dialogue\n• Free expression" in answer
     assert "The manual has five parts." in answer
     assert "could" not in answer and "follow in the text" not in answer
+    assert "not part of the brief" not in answer
 
 
 def test_a_source_note_never_leads_and_follows_the_statement_it_documents() -> None:
