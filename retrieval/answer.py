@@ -319,13 +319,19 @@ _WHERE_TO_START = re.compile(
 #: Two present facts asked without a question word: the next meeting, event, call or deadline
 #: ("a kiedy nastepne posiedzenie?"), and whether a city is still a member ("Lisboa ainda é
 #: membro do programa?"). Tuning part: three out-of-scope questions on the next meeting, no
-#: answerable one.
+#: answerable one; with summits, assemblies, seminars and conferences by other names (found
+#: in the playground: "Wann findet die nächste ICC-Jahrestagung statt?" got past dates), one
+#: more, none answerable.
 _NEXT_OR_STILL = re.compile(
     r"\b(?:next|upcoming|prochaine?s?|pr[oó]xim[oa]s?|prossim[oa]|n[äa]chste[nrs]?|"
     r"najbli[zż]sz\w*|nast[eę]pn\w*|наступн\w*)\W+(?:\w+\W+){0,2}?(?:meeting|event|call|"
     r"deadline|session|conference|réunion|rencontre|appel|reuni[oó]n|convocatoria|incontro|"
     r"riunione|bando|reuni[aã]o|edital|treffen|sitzung|ausschreibung|spotkani\w*|"
-    r"posiedzeni\w*|nab[oó]r|зустр\w*|засіданн\w*|конкурс\w*)|"
+    r"posiedzeni\w*|nab[oó]r|зустр\w*|засіданн\w*|конкурс\w*|summit|plenary|assembly|"
+    r"workshop|seminar|webinar|forum|sommet|assembl[ée]e|s[ée]minaire|atelier|cumbre|"
+    r"asamblea|seminario|taller|jornadas?|vertice|assemblea|cimeira|assembleia|semin[aá]rio|"
+    r"encontro|\w*tagung|\w*konferenz|\w*versammlung|gipfel|szczyt\w*|zgromadzeni\w*|"
+    r"konferencj\w*|warsztat\w*|саміт\w*|конференц\w*|семінар\w*|форум\w*)|"
     r"\b(?:still|toujours|sigue|siguen|ainda|ancora|noch|nadal|wciąż|досі|все ще)\b.{0,40}"
     r"\b(?:member\w*|membre|miembro|membro|mitglied|członk\w*|член\w*|part of|partie|parte)\b",
     re.IGNORECASE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import payloads, selfcheck_flow
+from bot.core import payloads, qa_flow, selfcheck_flow
 from bot.core.actions import CityChoice
 from bot.core.dialog import DialogState
 from bot.core.errors import InvalidInput
@@ -13,6 +13,9 @@ from bot.core.texts import LANGUAGE_NAMES, LANGUAGES, country_name, pick_languag
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import RunStatus
+
+#: Most words a city's name has ("Santa Cruz de Tenerife"): a longer text is a question.
+CITY_NAME_WORDS = 4
 
 #: The buttons next to the city question.
 OTHER_CITY = payloads.make(ButtonKind.CITY, CityChoice.OTHER)
@@ -47,8 +50,16 @@ def start(turn: Turn, args: str) -> list[Reply]:
 
 
 def city_text(turn: Turn, text: str) -> list[Reply]:
-    """The user typed a city name: match it against the member cities."""
+    """The user typed a city name: match it against the member cities. An officer of a city
+    outside the list often types a question instead (found in the playground: every later
+    question was taken for a city name): a text that reads as one leaves the city unset and is
+    answered."""
     city = turn.services.cities.match_city(text)
+    if city is None and reads_as_question(text):
+        with turn.write() as session:
+            repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE)
+        turn.user.state = DialogState.IDLE
+        return [Reply(text=turn.t("city_skipped")), *qa_flow.ask(turn, text)]
     if city is None:
         return [
             Reply(
@@ -66,6 +77,13 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
         )
     saved = turn.t("city_saved", city=city.name, country=country_name(turn.lang, city.country))
     return [Reply(text=join_lines(saved, "", turn.t("capabilities")))]
+
+
+def reads_as_question(text: str) -> bool:
+    """Whether a text typed at the city prompt is a question rather than a city's name: it
+    has more words than a city's name, or a question mark after more than one word."""
+    words = len(text.split())
+    return words > CITY_NAME_WORDS or ("?" in text and words > 1)
 
 
 def city_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:

@@ -41,6 +41,20 @@ def test_start_welcomes_in_french_and_matches_a_city_fuzzily(services: Services)
     )
 
 
+@pytest.mark.usefixtures("with_index")
+def test_a_question_typed_at_the_city_prompt_is_answered_and_leaves_the_city_unset(
+    chat: Chat, services: Services
+) -> None:
+    chat.send("/start")
+    [not_found] = chat.send("Stuttgart")
+    assert "could not find" in not_found.text and _user(services).state == "awaiting_city"
+    note, answer = chat.send("How does a city join the Intercultural Cities network?")
+    assert "took that as a question" in note.text
+    assert "[1]" in answer.text and "could not find" not in answer.text
+    user = _user(services)
+    assert (user.city, user.state) == (None, "idle")
+
+
 def test_other_city_and_language_switch(chat: Chat, services: Services) -> None:
     [welcome] = chat.send("/start")
     assert welcome.text.startswith("Welcome, Officer!")

@@ -156,6 +156,9 @@ def _hit(text: str) -> Hit:
         ("¿Quién preside hoy en día el comité?", "The committee is chaired by X.", False),
         ("a kiedy nastepne posiedzenie?", "The committee met in Lublin in 2024.", True),
         ("Lisboa ainda é membro do programa?", "Lisbon is a member.", True),
+        ("Wann findet die nächste ICC-Jahrestagung statt?", "They met on 16 November 2022.", True),
+        ("¿Cuándo es la próxima Cumbre Juvenil?", "The summit met in 2023.", True),
+        ("What did the last summit decide?", "The summit backed the strategy.", False),
         ("What is the next step after the diagnosis?", "Then set up the network.", False),
         ("Our city currently has no strategy, where do we start?", "Start with a plan.", False),
         # "current" beside a post asks who holds it now; beside a document, or of one's own

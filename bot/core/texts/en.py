@@ -19,6 +19,7 @@ TEXTS: dict[str, str] = {
     ),
     "city_saved": "Noted: you work for <b>{city}</b> ({country}).",
     "city_other_saved": "Noted: a city outside the ICC member list.",
+    "city_skipped": "I took that as a question, and left your city unset: /start sets it.",
     "city_not_found": (
         "I could not find “{text}” among the ICC member cities. Type the name again, "
         "or press <b>Other</b>."

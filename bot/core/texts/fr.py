@@ -19,6 +19,9 @@ TEXTS: dict[str, str] = {
     ),
     "city_saved": "C'est noté : vous travaillez pour <b>{city}</b> ({country}).",
     "city_other_saved": "C'est noté : une ville hors de la liste des membres ICC.",
+    "city_skipped": (
+        "J'ai pris cela pour une question, sans enregistrer de ville : /start la définit."
+    ),
     "city_not_found": (
         "Je ne trouve pas « {text} » parmi les villes membres ICC. Tapez le nom à nouveau, "
         "ou appuyez sur <b>Autre</b>."
