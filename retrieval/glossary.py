@@ -10,7 +10,11 @@ who knew it would have written ("agente anti-dicerie (anti-rumour)").
 Tuning part (722 items), with the cross-lingual bar recalibrated on it (0.809 -> 0.813): key
 facts 0.7118 -> 0.7224, out-of-scope refused 0.813 -> 0.829 and answerable refused 0.052 ->
 0.049 (5-fold CV of the bars: 0.764 -> 0.829, 0.052 -> 0.055), MRR 0.868 -> 0.872, recall@5
-0.9605 -> 0.9574 (one question).
+0.9605 -> 0.9574 (one question). Ten policy areas added later (refugees, participation,
+mediation, schools, health, discrimination, employment, consultative councils, public space,
+segregation; found in the playground: a Polish question on Ukrainian refugees' access to
+services drew the programme's general aims): they touch 24 of the tuning part's non-English
+questions, and lifted MRR 0.8726 -> 0.8741 and key facts 0.7143 -> 0.7158, nothing lost.
 """
 
 from __future__ import annotations
@@ -71,6 +75,48 @@ _TOPICS = (
         r"interkulturelle\w* kompetenz\w*|kompetencj\w* międzykulturow\w*|"
         r"міжкультурн\w* компетент\w*",
         "intercultural competence",
+    ),
+    # The policy areas officers ask about most, named in the corpus by their English words.
+    (
+        r"réfugiés?|rifugiat\w*|refugiad[oa]s?|flüchtling\w*|geflüchtet\w*|uchodźc\w*|"
+        r"біженц\w*",
+        "refugees",
+    ),
+    (
+        r"participation|partecipazione|participación|participação|beteiligung|partycypacj\w*|"
+        r"участь|участі",
+        "participation",
+    ),
+    (
+        r"médiation|médiat(?:eur|rice)s?|mediazione|mediator[ei]|mediatric\w*|mediación|"
+        r"mediador\w*|mediação|mediacj\w*|mediator\w*|медіац\w*|медіатор\w*",
+        "mediation",
+    ),
+    (r"écoles?|scuol[ae]|escuelas?|escolas?|schulen?|szkoł\w*|szkol\w*|школ\w*", "schools"),
+    (r"santé|salute|salud|saúde|gesundheit\w*|zdrowi\w*|здоров\w*", "health"),
+    (
+        r"discriminations?|discriminazion\w*|discriminación|discriminação|diskriminierung\w*|"
+        r"dyskryminacj\w*|дискримінац\w*",
+        "discrimination",
+    ),
+    (
+        r"emploi|lavoro|occupazione|empleo|emprego|beschäftigung|arbeitsmarkt\w*|"
+        r"zatrudnieni\w*|rynek pracy|працевлаштуван\w*|зайнятість",
+        "employment",
+    ),
+    (
+        r"conseil consultatif|consulta \w* ?interculturale|consejo consultivo|"
+        r"conselho consultivo|\w*beirat|rad\w* konsultacyjn\w*|консультативн\w* рад\w*",
+        "consultative council",
+    ),
+    (
+        r"espaces? publics?|spazi\w* pubblic\w*|espacios? públicos?|espaços? públicos?|"
+        r"öffentlich\w* raum|przestrze\w* publiczn\w*|публічн\w* прост\w*",
+        "public space",
+    ),
+    (
+        r"ségrégation|segregazione|segregación|segregação|segregation|segregacj\w*|сегрегац\w*",
+        "segregation",
     ),
 )
 _PATTERNS = tuple(

@@ -16,6 +16,8 @@ from retrieval.service import QAService
         ("Comment la police de proximité travaille-t-elle ?", "(community policing)"),
         ("Quali città lavorano sul patrimonio e l'accoglienza?", "(heritage, welcoming newcomers)"),
         ("Wer hat das Weißbuch geschrieben?", "(White Paper)"),
+        ("Jak miasta pomagają uchodźcom w szkołach?", "(refugees, schools)"),
+        ("Como criar um conselho consultivo intercultural?", "(consultative council)"),
     ],
 )
 def test_a_topic_named_in_another_language_gets_its_english_name(question: str, added: str) -> None:
