@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from retrieval import hybrid
 from retrieval.answer import AbstentionPolicy
 from retrieval.qa import BLENDED, TENTATIVE_MARGIN, turn_language
 from retrieval.service import QAService
@@ -193,3 +194,17 @@ def test_a_leftover_few_words_never_lift_their_section(qa: QAService) -> None:
     # question and put "Publication facts" first, above the strategy's definition.
     answer = qa.ask("C'est quoi la méthode anti-rumeurs ?")
     assert answer.answered and answer.sources[0].section != "Publication facts"
+
+
+def test_a_section_the_document_wrote_as_its_summary_gains_a_little(
+    qa: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "How do we get an anti-rumour strategy going in our town?"
+
+    def quick_answer_score() -> float:
+        hits = qa.retriever.search(question, 10).hits
+        return next(h.score for h in hits if h.chunk.section.startswith("Quick answer"))
+
+    prior, with_prior = hybrid.SUMMARY_PRIOR, quick_answer_score()
+    monkeypatch.setattr(hybrid, "SUMMARY_PRIOR", 0.0)
+    assert prior > 0 and with_prior - quick_answer_score() == pytest.approx(prior)
