@@ -11,7 +11,8 @@ Whether to answer at all is decided from evidence that transfers to new question
 the best unit is (with its own bar for questions in another language than the corpus, whose
 similarities run lower) and whether the question's specific subjects (a year, a number, an
 acronym, a name) occur in the passages found, and whether those passages hold the kind of
-answer it asks for (a sum, contact details, a time, a rate or score, a numbered article).
+answer it asks for (a sum, contact details, a time, a rate or score, a numbered article,
+log-in details).
 """
 
 from __future__ import annotations
@@ -336,6 +337,16 @@ _NEXT_OR_STILL = re.compile(
     r"\b(?:member\w*|membre|miembro|membro|mitglied|członk\w*|член\w*|part of|partie|parte)\b",
     re.IGNORECASE,
 )
+#: When something will happen ("When will the ADI-INT publish its index?", "¿cuándo se
+#: publicará...?"): an event after the documents were written. Not of the officer's own
+#: plans ("when will we see results?").
+_WHEN_WILL = re.compile(
+    r"\bwhen will (?!(?:we|i|you|our|my)\b)|\bquand (?:sera|seront|aura|va|vont)\b|"
+    r"\bcu[aá]ndo (?:ser[aá]n?|se publicar[aá]n?|habr[aá]|va a|van a)\b|"
+    r"\bquando (?:sar[aà]|saranno|verr[aà]|uscir[aà]|será|vai|vão)\b|\bwann (?:wird|werden)\b|"
+    r"\bkiedy (?:będzie|będą|zostanie|zostaną)\b|\bколи (?:буде|будуть)\b",
+    re.IGNORECASE,
+)
 #: Who holds a post now, asked with the adjective ("who's the current mayor of Lublin?", "qui
 #: est le maire actuel ?", "chi è l'attuale referente?"): the adjective alone is left out of
 #: `_PRESENT` ("the current guide" names a document), and beside a post it asks for a present
@@ -406,11 +417,30 @@ def _asks_current_post(text: str) -> bool:
     return False
 
 
+#: Log-in details for some platform: the documents describe courses and tools, never how to
+#: get into them, so no passage holds a password.
+_ASKS_CREDENTIALS = re.compile(
+    r"\b(?:password|passwords|login|log-in|credentials|mot de passe|identifiants|contraseña|"
+    r"credenziali|passwort|zugangsdaten|hasło|hasła|пароль|логін|senha)\b",
+    re.IGNORECASE,
+)
+_CREDENTIALS = re.compile(r"\bpassword\b", re.IGNORECASE)
+#: "Which article of the Aliens Act regulates...?": a numbered provision asked for without its
+#: number; the passages must cite some article or paragraph by number.
+_ASKS_WHICH_PROVISION = re.compile(
+    r"\b(?:which|what|quel(?:le)?|quale|qu[eé]|cu[aá]l|qual|welche[rsnm]?|któr[yae]|яка|який|"
+    r"яку)\s+(?:\w+\s+)?(?:articles?|articolo|artículo|artigo|artikel|artykuł\w*|статт\w*|"
+    r"paragraphs?|paragraphe|paragrafo|párrafo|parágrafo|paragraf|absatz|пункт\w*)\b",
+    re.IGNORECASE,
+)
+_CITED_PROVISION = re.compile(r"(?:\b(?:articles?|art\.|paragraphs?)|§)\s*\d", re.IGNORECASE)
 #: Each kind of answer a question may ask for, and what the passages must then hold.
 _ANSWER_KINDS = (
     (_ASKS_CONTACT, _CONTACT),
     (_ASKS_TIME, _TIME),
     (_ASKS_LAW, _LAW),
+    (_ASKS_CREDENTIALS, _CREDENTIALS),
+    (_ASKS_WHICH_PROVISION, _CITED_PROVISION),
 )
 #: The kinds that are values, which a how-to clause names as its topic instead ("how can we
 #: raise our score?"); "how do I reach her?" still asks for contact details.
@@ -442,7 +472,8 @@ ANSWER_TYPE_UNITS = 3
 def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     """Whether the sentences that ask (not a preamble's "...won't put money into anything")
     ask for a kind of answer (a sum of money, contact details, a
-    time of day, a rate or score, a numbered provision) that the passages found do not hold
+    time of day, a rate or score, a numbered provision, log-in details) that the passages
+    found do not hold
     (a provision anywhere in them, the others in their `ANSWER_TYPE_UNITS` statements closest
     to the question), or for how things stand today, which no dated passage holds: then the
     passages, however close in topic, cannot answer it."""
@@ -469,7 +500,7 @@ def asks_about_today(question: str) -> bool:
     """Whether the question asks for a present fact (see `_PRESENT`), which the dated
     documents cannot say: such a question is refused, and the refusal says why."""
     part = _WHERE_TO_START.sub(" ", asked_part(question))
-    if _NEXT_OR_STILL.search(part) or _asks_current_post(part):
+    if _NEXT_OR_STILL.search(part) or _WHEN_WILL.search(part) or _asks_current_post(part):
         return True
     return bool(_PRESENT.search(part) and (_FACT_WORD.search(part) or _FACT_OPENING.search(part)))
 

@@ -196,6 +196,12 @@ def _hit(text: str) -> Hit:
         ("Qual o valor no orçamento de 2023?", "The network began in 2010.", True),
         ("How much does membership cost?", "EU citizens enjoy free movement.", True),
         ("What does the immigration law say about it?", "Cities run courses.", True),
+        # log-in details, an unnumbered provision, an event after the documents
+        ("whats the login for the IOM course platform?", "The IOM course is free online.", True),
+        ("Which article of the directive covers housing?", "It protects access to housing.", True),
+        ("Which article of the Convention bans it?", "Article 14 bans discrimination.", False),
+        ("When will the ADI-INT publish its index?", "The ADI-INT plans an index.", True),
+        ("When will we see results?", "Results take years.", False),
     ],
 )
 def test_a_question_asking_for_a_kind_of_answer_needs_passages_holding_one(
