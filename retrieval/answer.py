@@ -539,8 +539,28 @@ def asked_part(message: str) -> str:
 
 def asking_sentences(message: str) -> str:
     """The sentences of `message` with a question mark, else its last sentence."""
-    sentences = split_sentences(" ".join(message.split()))
+    sentences = _message_sentences(" ".join(message.split()))
     return " ".join([s for s in sentences if "?" in s] or sentences[-1:])
+
+
+#: Where a sentence of an officer's message may end, and the marks that may open the next one
+#: before its capital ("¿Podemos...?", "« Est-ce...", "Źródło").
+_MESSAGE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_OPENING_MARKS = "¿¡«\"“‘'(["
+
+
+def _message_sentences(message: str) -> list[str]:
+    """The sentences of a message: `split_sentences` (written for the English corpus) also
+    where the next sentence opens on "¿" or "¡" or a capital outside A-Z. Found on the tuning
+    part: a Spanish preamble's "25.000 habitantes" was read as part of the question."""
+    sentences: list[str] = []
+    for piece in _MESSAGE_BREAK.split(message):
+        start = piece.lstrip(_OPENING_MARKS)[:1]
+        if sentences and not (start.isupper() or start.isdigit()):
+            sentences[-1] += " " + piece
+        else:
+            sentences.extend(split_sentences(piece) or [piece])
+    return [s for s in sentences if s.strip()]
 
 
 def names_count(language: str) -> bool:

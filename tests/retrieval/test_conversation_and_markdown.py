@@ -283,6 +283,11 @@ def test_the_asked_part_of_a_message_leaves_its_preamble_out() -> None:
     assert asked_part(preamble) == "What should the guide's first step be?"
     assert asked_part("Faro convention entry into force") == "Faro convention entry into force"
     assert asked_part("Who runs it? And since 2019?") == "Who runs it? And since 2019?"
+    spanish = "Somos unos 25.000 habitantes. ¿Podemos entrar en la red o piden un mínimo?"
+    assert asked_part(spanish) == "¿Podemos entrar en la red o piden un mínimo?"
+    assert asked_part("Tutaj Łódź, 600 tys. Źle? Jak dołączyć do sieci miast?") == (
+        "Źle? Jak dołączyć do sieci miast?"
+    )
 
 
 def test_a_later_sentence_of_a_list_item_comes_with_the_item() -> None:
