@@ -26,6 +26,7 @@ from itertools import pairwise
 from retrieval.chunking import Chunk, is_cut, split_sentences
 from retrieval.hybrid import Hit
 from retrieval.markdown import BULLET, is_provenance
+from retrieval.places import PLACE_LANGUAGES, english_place_name
 
 #: About how long an answer is (a phone screen); the whole section is one button away.
 ANSWER_CHARS = 800
@@ -112,6 +113,9 @@ _NOT_NAMES = frozenset(
 #: tuning part, names in other languages (translated: "Finlande", "Rady Europy") vetoed as
 #: many answerable questions as out-of-scope ones.
 _NAMES_LANGUAGES = frozenset({"en"})
+#: Longest follow-up whose capitalised words are taken for names in `PLACE_LANGUAGES`
+#: (tuning part: the same with 5; longer ones name the programme's bodies in their language).
+FOLLOW_UP_NAME_WORDS = 8
 
 
 #: Questions asking for a sum of money, and for contact details, in the languages officers
@@ -563,9 +567,15 @@ def _message_sentences(message: str) -> list[str]:
     return [s for s in sentences if s.strip()]
 
 
-def names_count(language: str) -> bool:
-    """Whether capitalised words of a question in `language` are taken for names."""
-    return language in _NAMES_LANGUAGES
+def names_count(language: str, follow_up: str = "") -> bool:
+    """Whether capitalised words of a question in `language` are taken for names; of a short
+    `follow_up` (the message read with the previous question) also in the languages whose
+    place names `retrieval.places` knows in English: "¿y Valladolid?" asks about a place, and
+    "et en Italie ?" is found under "Italy". Tuning part: two out-of-scope follow-ups refused
+    ("¿y Valladolid?", "e Porto? c'era almeno come osservatrice?"), none answerable."""
+    if language in _NAMES_LANGUAGES:
+        return True
+    return language in PLACE_LANGUAGES and 0 < len(follow_up.split()) <= FOLLOW_UP_NAME_WORDS
 
 
 def asked_specifics(message: str, *, names: bool) -> list[str]:
@@ -581,9 +591,13 @@ def asked_specifics(message: str, *, names: bool) -> list[str]:
 
 def missing_specifics(message: str, hits: Sequence[Hit], *, names: bool) -> list[str]:
     """The specific subjects `message` asks about (`asked_specifics`) that none of `hits`
-    mentions (heading or text)."""
+    mentions (heading or text), by their own name or, for a place, its English one."""
     haystack = _fold(" ".join(f"{h.chunk.heading} {h.text}" for h in hits))
-    return [s for s in asked_specifics(message, names=names) if _fold(s) not in haystack]
+    return [
+        s
+        for s in asked_specifics(message, names=names)
+        if _fold(s) not in haystack and _fold(english_place_name(s) or s) not in haystack
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 
 from retrieval import hybrid
 from retrieval.answer import AbstentionPolicy
+from retrieval.places import english_place_name
 from retrieval.qa import BLENDED, TENTATIVE_MARGIN, turn_language
 from retrieval.service import QAService
 
@@ -208,3 +209,11 @@ def test_a_section_the_document_wrote_as_its_summary_gains_a_little(
     prior, with_prior = hybrid.SUMMARY_PRIOR, quick_answer_score()
     monkeypatch.setattr(hybrid, "SUMMARY_PRIOR", 0.0)
     assert prior > 0 and with_prior - quick_answer_score() == pytest.approx(prior)
+
+
+def test_a_follow_up_about_a_place_the_passages_never_name_is_not_covered(qa: QAService) -> None:
+    previous = "¿Cómo se monta una red antirrumores en una ciudad?"
+    assert not qa.ask("¿y Valladolid?", previous=previous).answered
+    # a place named in Spanish is looked for under its English name
+    assert english_place_name("Italia") == "Italy"
+    assert qa.ask("¿y en Italia?", previous=previous).answered
