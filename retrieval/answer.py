@@ -18,15 +18,14 @@ log-in details).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from retrieval.chunking import Chunk, is_cut, split_sentences
+from retrieval.chunking import Chunk, ends_in_abbreviation, is_cut, split_sentences
 from retrieval.hybrid import Hit
 from retrieval.markdown import BULLET, is_provenance
-from retrieval.places import PLACE_LANGUAGES, english_place_name
+from retrieval.places import english_place_name, fold, follow_up_place
 
 #: About how long an answer is (a phone screen); the whole section is one button away.
 ANSWER_CHARS = 800
@@ -55,7 +54,8 @@ _ANAPHORA = re.compile(
 #: section is not part of the brief either."): true of the digest, not an answer to anyone's
 #: question, so never quoted as one.
 _READING_NOTE = re.compile(
-    r"could (?:not |only )?be (?:read|verified|consulted|confirmed|found)|not summarised|"
+    r"could (?:not |only )?be (?:read|verified)|could not be (?:consulted|confirmed|found)|"
+    r"not summarised|"
     r"follow in the text|not part of the (?:ICC )?brief",
     re.IGNORECASE,
 )
@@ -113,9 +113,6 @@ _NOT_NAMES = frozenset(
 #: tuning part, names in other languages (translated: "Finlande", "Rady Europy") vetoed as
 #: many answerable questions as out-of-scope ones.
 _NAMES_LANGUAGES = frozenset({"en"})
-#: Longest follow-up whose capitalised words are taken for names in `PLACE_LANGUAGES`
-#: (tuning part: the same with 5; longer ones name the programme's bodies in their language).
-FOLLOW_UP_NAME_WORDS = 8
 
 
 #: Questions asking for a sum of money, and for contact details, in the languages officers
@@ -329,7 +326,10 @@ _WHERE_TO_START = re.compile(
 #: more, none answerable.
 _NEXT_OR_STILL = re.compile(
     r"\b(?:next|upcoming|prochaine?s?|pr[oó]xim[oa]s?|prossim[oa]|n[äa]chste[nrs]?|"
-    r"najbli[zż]sz\w*|nast[eę]pn\w*|наступн\w*)\W+(?:\w+\W+){0,2}?(?:meeting|event|call|"
+    r"najbli[zż]sz\w*|nast[eę]pn\w*|наступн\w*)\W+"
+    # not "the next steps after the conference"
+    r"(?!(?:steps?|étapes?|pasos?|passi|passos?|schritte?|kroki?|кроки?)\b)"
+    r"(?:\w+\W+){0,2}?(?:meeting|event|call|"
     r"deadline|session|conference|réunion|rencontre|appel|reuni[oó]n|convocatoria|incontro|"
     r"riunione|bando|reuni[aã]o|edital|treffen|sitzung|ausschreibung|spotkani\w*|"
     r"posiedzeni\w*|nab[oó]r|зустр\w*|засіданн\w*|конкурс\w*|summit|plenary|assembly|"
@@ -341,16 +341,17 @@ _NEXT_OR_STILL = re.compile(
     r"\b(?:member\w*|membre|miembro|membro|mitglied|członk\w*|член\w*|part of|partie|parte)\b",
     re.IGNORECASE,
 )
-#: When something will happen ("When will the ADI-INT publish its index?", "¿cuándo se
-#: publicará...?"): an event after the documents were written. Not of the officer's own
-#: plans ("when will we see results?").
-_WHEN_WILL = re.compile(
-    r"\bwhen will (?!(?:we|i|you|our|my)\b)|\bquand (?:sera|seront|aura|va|vont)\b|"
-    r"\bcu[aá]ndo (?:ser[aá]n?|se publicar[aá]n?|habr[aá]|va a|van a)\b|"
-    r"\bquando (?:sar[aà]|saranno|verr[aà]|uscir[aà]|será|vai|vão)\b|\bwann (?:wird|werden)\b|"
-    r"\bkiedy (?:będzie|będą|zostanie|zostaną)\b|\bколи (?:буде|будуть)\b",
-    re.IGNORECASE,
-)
+
+
+def _asks_next_event(text: str) -> bool:
+    """Whether a clause of `text` asks for the next event or whether a city is still a member
+    (`_NEXT_OR_STILL`), not how to do something ("how do we organise the next workshop?")."""
+    return any(
+        _NEXT_OR_STILL.search(clause) and not _HOW_TO.search(clause)
+        for clause in _CLAUSES.split(text)
+    )
+
+
 #: Who holds a post now, asked with the adjective ("who's the current mayor of Lublin?", "qui
 #: est le maire actuel ?", "chi è l'attuale referente?"): the adjective alone is left out of
 #: `_PRESENT` ("the current guide" names a document), and beside a post it asks for a present
@@ -432,9 +433,10 @@ _CREDENTIALS = re.compile(r"\bpassword\b", re.IGNORECASE)
 #: "Which article of the Aliens Act regulates...?": a numbered provision asked for without its
 #: number; the passages must cite some article or paragraph by number.
 _ASKS_WHICH_PROVISION = re.compile(
-    r"\b(?:which|what|quel(?:le)?|quale|qu[eé]|cu[aá]l|qual|welche[rsnm]?|któr[yae]|яка|який|"
-    r"яку)\s+(?:\w+\s+)?(?:articles?|articolo|artículo|artigo|artikel|artykuł\w*|статт\w*|"
-    r"paragraphs?|paragraphe|paragrafo|párrafo|parágrafo|paragraf|absatz|пункт\w*)\b",
+    r"\b(?:which|what|quel|quale|qu[eé]|cu[aá]l|qual|welcher|welches|welchem|który|яка|який|"
+    r"яку)\s+(?:article|articolo|artículo|artigo|artikel|artykuł|статт[яі]|paragraph|"
+    r"paragraphe|paragrafo|párrafo|parágrafo|paragraf|absatz)\s+(?:of|du|de|des|del|della|"
+    r"dello|dell['’]|do|da|der|des|im|in|w|z|у|з)\b",
     re.IGNORECASE,
 )
 _CITED_PROVISION = re.compile(r"(?:\b(?:articles?|art\.|paragraphs?)|§)\s*\d", re.IGNORECASE)
@@ -475,12 +477,12 @@ ANSWER_TYPE_UNITS = 3
 
 def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     """Whether the sentences that ask (not a preamble's "...won't put money into anything")
-    ask for a kind of answer (a sum of money, contact details, a
-    time of day, a rate or score, a numbered provision, log-in details) that the passages
-    found do not hold
-    (a provision anywhere in them, the others in their `ANSWER_TYPE_UNITS` statements closest
-    to the question), or for how things stand today, which no dated passage holds: then the
-    passages, however close in topic, cannot answer it."""
+    ask for a kind of answer (a sum of money, contact details, a time of day, a rate or
+    score, a provision, log-in details) that the passages found do not hold (a provision
+    asked by its number anywhere in them, the others, an unnumbered provision included, in
+    their `ANSWER_TYPE_UNITS` statements closest to the question), or for how things stand
+    today, which no dated passage holds: then the passages, however close in topic, cannot
+    answer it."""
     if asks_about_today(question):
         return True
     question = _WITHIN_MEANS.sub(" ", asked_part(question))
@@ -504,14 +506,9 @@ def asks_about_today(question: str) -> bool:
     """Whether the question asks for a present fact (see `_PRESENT`), which the dated
     documents cannot say: such a question is refused, and the refusal says why."""
     part = _WHERE_TO_START.sub(" ", asked_part(question))
-    if _NEXT_OR_STILL.search(part) or _WHEN_WILL.search(part) or _asks_current_post(part):
+    if _asks_next_event(part) or _asks_current_post(part):
         return True
     return bool(_PRESENT.search(part) and (_FACT_WORD.search(part) or _FACT_OPENING.search(part)))
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def specifics(question: str, *, names: bool) -> list[str]:
@@ -519,8 +516,7 @@ def specifics(question: str, *, names: bool) -> list[str]:
     programme's own ("ICC", which every topic shares) and (with `names`, for languages where
     capitals inside a sentence mean names) capitalised words."""
     found = [m.group(0) for m in _YEAR_OR_NUMBER.finditer(question)]
-    acronyms = (m.group(0) for m in _ACRONYM.finditer(question))
-    found += [a for a in acronyms if a.lower() not in _NOT_NAMES]
+    found += [m.group(0) for m in _ACRONYM.finditer(question) if m.group(0) != "ICC"]
     if names:
         words = (re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(question))
         found += [w for w in words if w.lower() not in _NOT_NAMES]
@@ -554,28 +550,25 @@ _OPENING_MARKS = "¿¡«\"“‘'(["
 
 
 def _message_sentences(message: str) -> list[str]:
-    """The sentences of a message: `split_sentences` (written for the English corpus) also
-    where the next sentence opens on "¿" or "¡" or a capital outside A-Z. Found on the tuning
-    part: a Spanish preamble's "25.000 habitantes" was read as part of the question."""
+    """The sentences of a message, ending where `split_sentences` (written for the English
+    corpus) ends them and also before "¿", "¡" or a capital outside A-Z, never after an
+    abbreviation ("Art. 14"). Found on the tuning part: a Spanish preamble's "25.000
+    habitantes" was read as part of the question."""
     sentences: list[str] = []
     for piece in _MESSAGE_BREAK.split(message):
         start = piece.lstrip(_OPENING_MARKS)[:1]
-        if sentences and not (start.isupper() or start.isdigit()):
+        if sentences and (
+            not (start.isupper() or start.isdigit()) or ends_in_abbreviation(sentences[-1])
+        ):
             sentences[-1] += " " + piece
         else:
             sentences.extend(split_sentences(piece) or [piece])
     return [s for s in sentences if s.strip()]
 
 
-def names_count(language: str, follow_up: str = "") -> bool:
-    """Whether capitalised words of a question in `language` are taken for names; of a short
-    `follow_up` (the message read with the previous question) also in the languages whose
-    place names `retrieval.places` knows in English: "¿y Valladolid?" asks about a place, and
-    "et en Italie ?" is found under "Italy". Tuning part: two out-of-scope follow-ups refused
-    ("¿y Valladolid?", "e Porto? c'era almeno come osservatrice?"), none answerable."""
-    if language in _NAMES_LANGUAGES:
-        return True
-    return language in PLACE_LANGUAGES and 0 < len(follow_up.split()) <= FOLLOW_UP_NAME_WORDS
+def names_count(language: str) -> bool:
+    """Whether capitalised words of a question in `language` are taken for names."""
+    return language in _NAMES_LANGUAGES
 
 
 def asked_specifics(message: str, *, names: bool) -> list[str]:
@@ -589,15 +582,20 @@ def asked_specifics(message: str, *, names: bool) -> list[str]:
     ]
 
 
-def missing_specifics(message: str, hits: Sequence[Hit], *, names: bool) -> list[str]:
-    """The specific subjects `message` asks about (`asked_specifics`) that none of `hits`
-    mentions (heading or text), by their own name or, for a place, its English one."""
-    haystack = _fold(" ".join(f"{h.chunk.heading} {h.text}" for h in hits))
-    return [
-        s
-        for s in asked_specifics(message, names=names)
-        if _fold(s) not in haystack and _fold(english_place_name(s) or s) not in haystack
-    ]
+def missing_specifics(
+    message: str, hits: Sequence[Hit], *, names: bool, language: str = ""
+) -> list[str]:
+    """The specific subjects `message` asks about (`asked_specifics`), and the place a
+    follow-up in another language asks about (`follow_up_place`), that none of `hits` mentions
+    (heading or text); a place by its own name or its English one."""
+    haystack = fold(" ".join(f"{h.chunk.heading} {h.text}" for h in hits))
+    missing = [s for s in asked_specifics(message, names=names) if fold(s) not in haystack]
+    place = follow_up_place(message, language)
+    if place and place not in missing:
+        names_of_it = {fold(place), fold(english_place_name(place) or place)}
+        if not any(re.search(rf"\b{re.escape(n)}\b", haystack) for n in names_of_it):
+            missing.append(place)
+    return missing
 
 
 @dataclass(frozen=True)

@@ -122,12 +122,17 @@ class Chunk:
         )
 
 
+def ends_in_abbreviation(text: str) -> bool:
+    """Whether `text` ends on an abbreviation ("e.g.", "pp.", "Art."), not a sentence's end."""
+    return bool(_ABBREVIATION.search(text))
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of one paragraph (abbreviations such as "e.g." and "pp." do not end one)."""
     pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and _ABBREVIATION.search(sentences[-1]):
+        if sentences and ends_in_abbreviation(sentences[-1]):
             sentences[-1] += " " + piece.strip()
         else:
             sentences.append(piece.strip())

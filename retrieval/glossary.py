@@ -88,11 +88,12 @@ _TOPICS = (
         "participation",
     ),
     (
-        r"médiation|médiat(?:eur|rice)s?|mediazione|mediator[ei]|mediatric\w*|mediación|"
-        r"mediador\w*|mediação|mediacj\w*|mediator\w*|медіац\w*|медіатор\w*",
+        r"médiation|médiat(?:eur|rice)s?|mediazione|mediator\w*|mediatric\w*|mediación|"
+        r"mediador\w*|mediação|mediacj\w*|медіац\w*|медіатор\w*",
         "mediation",
     ),
-    (r"écoles?|scuol[ae]|escuelas?|escolas?|schulen?|szkoł\w*|szkol\w*|школ\w*", "schools"),
+    # not Polish "szkolenie" (training)
+    (r"écoles?|scuol[ae]|escuelas?|escolas?|schulen?|szkoł\w*|szkole|szkoln\w*|школ\w*", "schools"),
     (r"santé|salute|salud|saúde|gesundheit\w*|zdrowi\w*|здоров\w*", "health"),
     (
         r"discriminations?|discriminazion\w*|discriminación|discriminação|diskriminierung\w*|"
@@ -100,7 +101,9 @@ _TOPICS = (
         "discrimination",
     ),
     (
-        r"emploi|lavoro|occupazione|empleo|emprego|beschäftigung|arbeitsmarkt\w*|"
+        # not "mode d'emploi" (instructions) nor "gruppo di lavoro" (working group)
+        r"(?<!mode d')emploi|mercato del lavoro|occupazione|empleo|emprego|beschäftigung|"
+        r"arbeitsmarkt\w*|"
         r"zatrudnieni\w*|rynek pracy|працевлаштуван\w*|зайнятість",
         "employment",
     ),

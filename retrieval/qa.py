@@ -249,7 +249,7 @@ class QAService:
         retrieval = self.retriever.search(
             searched, max(k, 1), methods=self.methods_for(language), emphasis=subject
         )
-        evidence = abstention_evidence(retrieval, subject or query, language, follow_up=subject)
+        evidence = abstention_evidence(retrieval, subject or query, language)
         return Retrieval(retrieval.hits, evidence)
 
     @property
@@ -312,12 +312,9 @@ def retrieval_methods(language: str, embedders: Sequence[str]) -> list[str]:
     return ([LEXICAL] if language == CORPUS_LANGUAGE else []) + list(embedders)
 
 
-def abstention_evidence(
-    retrieval: Retrieval, question: str, language: str, *, follow_up: str = ""
-) -> dict[str, float]:
+def abstention_evidence(retrieval: Retrieval, question: str, language: str) -> dict[str, float]:
     """The retrieval's evidence, qualified by the question's language, plus how many of the
-    question's specific subjects the best sections never mention (`follow_up`: the message,
-    when it was read with the previous question; see `names_count`).
+    question's specific subjects the best sections never mention.
 
     Questions in another language than the corpus share few words with it and their
     similarities run lower, so their scores are keyed `<method>@xl` and get their own bars;
@@ -328,7 +325,10 @@ def abstention_evidence(
     if not suffix and "e5" in evidence:
         evidence[BLENDED] = evidence["e5"] + LEXICAL_EVIDENCE * evidence.get(LEXICAL, 0.0)
     missing = missing_specifics(
-        question, retrieval.hits[:SPECIFICS_DEPTH], names=names_count(language, follow_up)
+        question,
+        retrieval.hits[:SPECIFICS_DEPTH],
+        names=names_count(language),
+        language=language,
     )
     evidence[MISSING_SPECIFICS] = len(missing)
     evidence[MISSING_ANSWER_TYPE] = int(

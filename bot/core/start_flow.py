@@ -14,8 +14,21 @@ from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import RunStatus
 
-#: Most words a city's name has ("Santa Cruz de Tenerife"): a longer text is a question.
-CITY_NAME_WORDS = 4
+#: Most words of a text at the city prompt still read as a city's formal name ("Ayuntamiento
+#: de Santa Coloma de Gramenet") when no question word opens it.
+CITY_NAME_WORDS = 10
+#: Words that open a question in the languages officers write in.
+_QUESTION_OPENERS = frozenset(
+    (
+        "how", "what", "which", "who", "when", "where", "why", "can", "could", "is", "are",
+        "do", "does", "should", "comment", "quel", "quelle", "quels", "quelles", "qui", "quand",
+        "où", "pourquoi", "combien", "est-ce", "qu'est-ce", "cómo", "qué", "cuál", "quién",
+        "cuándo", "dónde", "por", "cuánto", "come", "cosa", "che", "quale", "chi", "quando",
+        "dove", "perché", "quanto", "como", "o", "qual", "quem", "onde", "wie", "was", "welche",
+        "wer", "wann", "wo", "warum", "gibt", "jak", "co", "który", "kto", "kiedy", "gdzie",
+        "czy", "ile", "як", "що", "хто", "коли", "де", "чи", "скільки",
+    )
+)  # fmt: skip
 
 #: The buttons next to the city question.
 OTHER_CITY = payloads.make(ButtonKind.CITY, CityChoice.OTHER)
@@ -56,10 +69,13 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
     answered."""
     city = turn.services.cities.match_city(text)
     if city is None and reads_as_question(text):
+        # The question is logged first, in the write that records this event: a redelivery
+        # after a crash finds it (and the prompt still open) rather than a done city step.
+        answer = qa_flow.ask(turn, text)
         with turn.write() as session:
             repo.update_user(session, user_id=turn.user_id, state=DialogState.IDLE)
         turn.user.state = DialogState.IDLE
-        return [Reply(text=turn.t("city_skipped")), *qa_flow.ask(turn, text)]
+        return [Reply(text=turn.t("city_skipped")), *answer]
     if city is None:
         return [
             Reply(
@@ -80,10 +96,16 @@ def city_text(turn: Turn, text: str) -> list[Reply]:
 
 
 def reads_as_question(text: str) -> bool:
-    """Whether a text typed at the city prompt is a question rather than a city's name: it
-    has more words than a city's name, or a question mark after more than one word."""
-    words = len(text.split())
-    return words > CITY_NAME_WORDS or ("?" in text and words > 1)
+    """Whether a text typed at the city prompt is a question rather than a city's name ("Las
+    Palmas de Gran Canaria", "I work for the city of Lyon"): a question mark after more than
+    one word, a question word first with more than two, or more words than a formal name."""
+    words = text.split()
+    first = words[0].lower().lstrip("¿¡\"'«(") if words else ""
+    return (
+        ("?" in text and len(words) > 1)
+        or (first in _QUESTION_OPENERS and len(words) > 2)
+        or len(words) > CITY_NAME_WORDS
+    )
 
 
 def city_button(turn: Turn, payload: payloads.Payload) -> list[Reply]:

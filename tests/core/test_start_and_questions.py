@@ -11,6 +11,7 @@ from core_helpers import Chat, button, buttons, make_services
 
 from bot.core.assistant import Assistant
 from bot.core.messages import Incoming, IncomingFile
+from bot.core.start_flow import reads_as_question
 from bot.services import Services
 from bot.storage import repo
 from bot.storage.db import session_scope
@@ -53,6 +54,22 @@ def test_a_question_typed_at_the_city_prompt_is_answered_and_leaves_the_city_uns
     assert "[1]" in answer.text and "could not find" not in answer.text
     user = _user(services)
     assert (user.city, user.state) == (None, "idle")
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Wie misst der Index die Politik einer Stadt?", True),
+        ("comment adhérer au réseau", True),
+        ("Ayuntamiento de Santa Coloma de Gramenet", False),
+        ("I work for the city of Lyon", False),
+        ("Lyon?", False),
+    ],
+)
+def test_a_question_at_the_city_prompt_is_told_from_a_formal_city_name(
+    text: str, question: bool
+) -> None:
+    assert reads_as_question(text) is question
 
 
 def test_other_city_and_language_switch(chat: Chat, services: Services) -> None:

@@ -214,6 +214,12 @@ def test_a_section_the_document_wrote_as_its_summary_gains_a_little(
 def test_a_follow_up_about_a_place_the_passages_never_name_is_not_covered(qa: QAService) -> None:
     previous = "¿Cómo se monta una red antirrumores en una ciudad?"
     assert not qa.ask("¿y Valladolid?", previous=previous).answered
-    # a place named in Spanish is looked for under its English name
-    assert english_place_name("Italia") == "Italy"
-    assert qa.ask("¿y en Italia?", previous=previous).answered
+    # question words and the programme's bodies are not places
+    assert qa.ask("¿Quién lo escribió?", previous=previous).answered
+    assert qa.ask("¿y el Consejo de Europa?", previous=previous).answered
+
+
+def test_a_place_named_in_french_is_looked_for_under_its_english_name(qa: QAService) -> None:
+    assert english_place_name("Espagne") == "Spain" and english_place_name("Bergen") is None
+    previous = "Quels réseaux nationaux de villes interculturelles existent ?"
+    assert qa.ask("et en Espagne ?", previous=previous).answered

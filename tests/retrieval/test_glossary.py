@@ -30,6 +30,9 @@ def test_a_topic_named_in_another_language_gets_its_english_name(question: str, 
         "Mamy wielu nowych mieszkańców z Ukrainy.",  # residents, not housing ("mieszkania")
         "Comment une ville adhère-t-elle au réseau ?",
         "C'est quoi la stratégie anti-rumeurs (anti-rumour) ?",  # the English name is there
+        "Jak szkolić urzędników?",  # training, not schools ("szkoły")
+        "Chi fa parte del gruppo di lavoro?",  # a working group, not employment
+        "Où est le mode d'emploi du guide ?",
     ],
 )
 def test_a_question_naming_no_such_topic_is_unchanged(question: str) -> None:
