@@ -24,8 +24,9 @@ from itertools import pairwise
 
 from retrieval.chunking import Chunk, ends_in_abbreviation, is_cut, split_sentences
 from retrieval.hybrid import Hit
+from retrieval.lexical import fold
 from retrieval.markdown import BULLET, is_provenance
-from retrieval.places import english_place_name, fold, follow_up_place
+from retrieval.places import english_place_name, follow_up_place
 
 #: About how long an answer is (a phone screen); the whole section is one button away.
 ANSWER_CHARS = 800
@@ -439,7 +440,9 @@ _ASKS_WHICH_PROVISION = re.compile(
     r"dello|dell['’]|do|da|der|des|im|in|w|z|у|з)\b",
     re.IGNORECASE,
 )
-_CITED_PROVISION = re.compile(r"(?:\b(?:articles?|art\.|paragraphs?)|§)\s*\d", re.IGNORECASE)
+_CITED = r"(?:\barticles?|\bart\.|\bparagraphs?|§)\s*"
+#: A passage citing some numbered provision ("Article 14", "§ 3").
+_CITED_PROVISION = re.compile(rf"{_CITED}\d", re.IGNORECASE)
 #: Each kind of answer a question may ask for, and what the passages must then hold.
 _ANSWER_KINDS = (
     (_ASKS_CONTACT, _CONTACT),
@@ -488,7 +491,7 @@ def missing_answer_type(question: str, hits: Sequence[Hit]) -> bool:
     question = _WITHIN_MEANS.sub(" ", asked_part(question))
     text = " ".join(h.text for h in hits)
     for provision in _ASKS_PROVISION.finditer(question):
-        cited = rf"(?:\barticles?|\bart\.|\bparagraphs?|§)\s*{provision.group(1)}\b"
+        cited = rf"{_CITED}{provision.group(1)}\b"
         if not re.search(cited, text, re.IGNORECASE):
             return True
     scored = [(h.unit_scores.get(u.chunk_id, 0.0), u.text) for h in hits for u in h.units]

@@ -35,11 +35,13 @@ def _stopwords() -> frozenset[str]:
     )  # fmt: skip
     words = set(_EXTRA_STOPWORDS)
     for name in lists:
-        words.update(_fold(w) for w in getattr(bm25_stopwords, name))
+        words.update(fold(w) for w in getattr(bm25_stopwords, name))
     return frozenset(words)
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
+    """Lower case without accents ("España" and "espana" compare equal), as tokens are
+    indexed; the abstention's name and place checks compare the same way."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -62,7 +64,7 @@ def _stem(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Search tokens of `text` (shared by the index and the queries)."""
     stop = _stopwords()
-    tokens = (_fold(w) for w in _WORD.findall(text))
+    tokens = (fold(w) for w in _WORD.findall(text))
     return [_stem(t) for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]
 
 

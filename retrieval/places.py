@@ -14,7 +14,8 @@ and the cities whose names these languages translate.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from retrieval.lexical import fold
 
 #: The languages whose follow-ups are read for a place.
 PLACE_LANGUAGES = frozenset({"fr", "es", "it", "pt"})
@@ -124,12 +125,6 @@ _BODIES = frozenset(
         "manual", "manuale", "programme", "programa", "programma", "cdadi", "icc",
     )
 )  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "España" and "espana" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _ENGLISH = {

@@ -175,7 +175,9 @@ class QAService:
         language = turn_language(question, previous)
         if not any(ch.isalnum() for ch in question):
             return self._not_covered(question, language, Retrieval([], {}), question)
-        retrieval, searched = self.retrieve_turn(question, k=k, previous=previous)
+        retrieval, searched = self.retrieve_turn(
+            question, k=k, previous=previous, language=language
+        )
         if not retrieval.hits or self._abstention.is_weak(retrieval.evidence):
             return self._not_covered(question, language, retrieval, searched)
         text = None
