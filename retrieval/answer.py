@@ -60,6 +60,20 @@ _READING_NOTE = re.compile(
     r"follow in the text|not part of the (?:ICC )?brief",
     re.IGNORECASE,
 )
+
+
+def without_reading_notes(text: str) -> str:
+    """`text` without its sentences that are notes on the digest's own reading (see
+    `_READING_NOTE`), for a quote that starts at a section's beginning (the self-check's
+    guide passages): "This section is not part of the brief either." opened one."""
+    lines = []
+    for line in text.split("\n"):
+        kept = [s for s in split_sentences(line) if not _READING_NOTE.search(s)]
+        if kept or not line.strip():
+            lines.append(" ".join(kept))
+    return "\n".join(lines).strip()
+
+
 _YEAR_OR_NUMBER = re.compile(r"\b\d[\d.,/]*\d\b|\b\d\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]+)*\b")
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zà-ÿ]{2,}(?:[-'][A-Z]?[a-zà-ÿ]+)*\b")

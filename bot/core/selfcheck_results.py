@@ -20,6 +20,7 @@ from bot.core.texts import Safe, escape
 from bot.core.turn import Turn
 from bot.storage import repo
 from bot.storage.models import AnswerKind, IndicatorAnswer, RunStatus, SelfcheckRun
+from retrieval.answer import without_reading_notes
 from retrieval.lexical import tokenize
 from scoring.score import DONT_KNOW, SCOPES, score
 
@@ -255,7 +256,7 @@ def _guide_lines(turn: Turn, model: IndexModel, area_id: str) -> list[Safe]:
                 "sc_guide_line",
                 link=link(source.short_title or source.title, source.url),
                 where=where,
-                quote=shorten(source.text, QUOTE_CHARS),
+                quote=shorten(without_reading_notes(source.text), QUOTE_CHARS),
             )
         )
     return lines

@@ -10,6 +10,7 @@ from retrieval.answer import (
     extractive_answer,
     missing_answer_type,
     specifics,
+    without_reading_notes,
 )
 from retrieval.chunking import Chunk
 from retrieval.conversation import context_of, is_elliptical
@@ -381,6 +382,8 @@ def test_a_digest_note_on_its_own_reading_is_never_quoted() -> None:
     assert "The manual has five parts." in answer
     assert "could" not in answer and "follow in the text" not in answer
     assert "not part of the brief" not in answer
+    section = "This section is not part of the brief either. It groups housing examples.\n• Oslo"
+    assert without_reading_notes(section) == "It groups housing examples.\n• Oslo"
 
 
 def test_a_source_note_never_leads_and_follows_the_statement_it_documents() -> None:
